@@ -1,0 +1,155 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+Builds, tests, benchmarks, demonstrates and packages the NmrInversion module.
+
+.DESCRIPTION
+Tasks:
+  Build    publish the cmdlet and engine assemblies with libtorch below module/bin (RID-specific, framework-dependent)
+           and, on Linux, patch libLibTorchSharp.so's GLIBCXX_3.4.32 requirement when the system libstdc++ lacks it.
+  Test     Build, then run the xunit engine tests and the Pester cmdlet tests; ends with "Tests: N passed, N failed".
+  Bench    Build, then time the methods (tests/bench/Bench.ps1).
+  Demo     Build, then run examples/Reproduce-Paper.ps1 (the main job).
+  Package  Build, then write artifacts/NmrInversion/<version>/ (a module folder to copy into $env:PSModulePath).
+  Clean    remove build outputs.
+
+.EXAMPLE
+dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Bench', 'Demo', 'Package', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    [ValidateSet('cpu', 'cuda-windows', 'cuda-linux')]
+    [string] $Backend = $(if ($IsWindows) { 'cuda-windows' } else { 'cpu' }),
+
+    # Extra arguments for the demo script (for example -Quick).
+    [switch] $Quick
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$moduleBin = Join-Path $root 'module/bin'
+$artifacts = Join-Path $root 'artifacts'
+$rid = if ($IsWindows) { 'win-x64' } elseif ($IsMacOS) { 'osx-arm64' } else { 'linux-x64' }
+$manifest = Import-PowerShellDataFile (Join-Path $root 'NmrInversion.psd1')
+$version = $manifest.ModuleVersion
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+Import-Module (Join-Path $root 'build/ElfVersionNeed.psm1') -Force
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    Write-Host "dotnet $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+}
+
+function Repair-TorchNative([string] $Directory) {
+    # libtorch's loader wrapper needs GLIBCXX_3.4.32 for one symbol that is never relocated (see build/ElfVersionNeed.psm1).
+    if (-not $IsLinux) { return }
+    $lib = Join-Path $Directory 'libLibTorchSharp.so'
+    if (-not (Test-Path $lib)) { return }
+    foreach ($fix in Repair-ElfVersionNeed -Path $lib) {
+        Write-Host "Patched $($fix.Path): version need $($fix.From) -> $($fix.To)" -ForegroundColor DarkGray
+    }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet publish (Join-Path $root 'src/NmrInversion/NmrInversion.csproj') -c $Configuration -r $rid --self-contained false `
+        "-p:NmrBackend=$Backend" -o $moduleBin --nologo -v quiet
+    Repair-TorchNative $moduleBin
+    Write-Host "Built NmrInversion $version ($Backend, $rid) in $moduleBin" -ForegroundColor Green
+}
+
+function Get-PesterModulePath {
+    Invoke-Dotnet restore (Join-Path $root 'build/Tools.csproj') --nologo -v quiet
+    $cache = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $cache.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester 5.7.1 was not restored to $path" }
+    return $path
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $root 'artifacts/test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+
+    # xunit: build RID-specific so libtorch sits beside TorchSharp.dll, patch it, then run without rebuilding.
+    $testProject = Join-Path $root 'tests/NmrInversion.Engine.Tests/NmrInversion.Engine.Tests.csproj'
+    Invoke-Dotnet build $testProject -c $Configuration -r $rid --self-contained false "-p:NmrBackend=$Backend" --nologo -v quiet
+    Repair-TorchNative (Join-Path $root "tests/NmrInversion.Engine.Tests/bin/$Configuration/net10.0/$rid")
+    & dotnet test $testProject -c $Configuration -r $rid --no-build --nologo `
+        --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=minimal" --results-directory $results
+    $trx = [xml](Get-Content (Join-Path $results 'xunit.trx') -Raw)
+    $counters = $trx.TestRun.ResultSummary.Counters
+    $xPassed = [int]$counters.passed
+    $xFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ([int]$counters.total -eq 0) { $xFailed++ }
+    Write-Host "xunit: $xPassed passed, $xFailed failed"
+
+    # Pester: in a child pwsh, so the module's assemblies load into a fresh process.
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $results 'pester-summary.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterSuite.ps1') -PesterPath $pester -SummaryPath $summary
+    $pPassed = 0; $pFailed = 1
+    if (Test-Path $summary) {
+        $s = Get-Content $summary -Raw | ConvertFrom-Json
+        $pPassed = [int]$s.Passed; $pFailed = [int]$s.Failed
+    }
+    else { Write-Warning 'Pester did not write its summary; counting the suite as one failure.' }
+    Write-Host "Pester: $pPassed passed, $pFailed failed"
+
+    $passed = $xPassed + $pPassed
+    $failed = $xFailed + $pFailed
+    Write-Host "Tests: $passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/bench/Bench.ps1')
+    if ($LASTEXITCODE -ne 0) { throw 'Benchmark failed' }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $demoArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'examples/Reproduce-Paper.ps1'))
+    if ($Quick) { $demoArgs += '-Quick' }
+    & dotnet pwsh @demoArgs
+    if ($LASTEXITCODE -ne 0) { throw 'Demo failed' }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $target = Join-Path $artifacts "NmrInversion/$version"
+    Remove-Item $target -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Path $target -Force | Out-Null
+    Copy-Item (Join-Path $root 'NmrInversion.psd1') $target
+    Copy-Item (Join-Path $root 'module') $target -Recurse
+    if (Test-Path (Join-Path $root 'pretrained')) { Copy-Item (Join-Path $root 'pretrained') $target -Recurse }
+    Write-Host "Module folder: $target (copy its parent NmrInversion/ into a folder on `$env:PSModulePath)" -ForegroundColor Green
+}
+
+function Invoke-Clean {
+    foreach ($p in @($moduleBin, $artifacts, (Join-Path $root 'results'))) { Remove-Item $p -Recurse -Force -ErrorAction SilentlyContinue }
+    Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Bench' { Invoke-Bench }
+        'Demo' { Invoke-Demo }
+        'Package' { Invoke-Package }
+        'Clean' { Invoke-Clean }
+    }
+}

@@ -1,0 +1,128 @@
+using NmrInversion.Engine.Signals;
+
+namespace NmrInversion.Engine.Kernels;
+
+/// <summary>
+/// The SVD-compressed form of a 2D (or 1D) inversion problem, shared by every method (Venkataraman, Song and
+/// Hürlimann, IEEE Trans. Signal Process. 50 (2002) 1017):
+/// with K1 = U1 S1 V1^T and K2 = U2 S2 V2^T, the data term is
+///   ||K1 F K2^T - S||^2 = ||Sigma .* (V1^T F V2) - C||^2 + (||S||^2 - ||C||^2),   C = U1^T S U2,  Sigma_ij = s1_i s2_j,
+/// so every method works with r1 x r2 matrices and never forms the (m1 m2) x (n1 n2) Kronecker kernel.
+/// Also estimates the noise level from the coefficients the kernels cannot produce.
+/// </summary>
+public sealed class CompressedProblem
+{
+    /// <summary>Product singular values below this fraction of the largest are treated as noise-only when estimating the noise.</summary>
+    public const double NoiseOnlyThreshold = 1e-9;
+
+    public CompressedProblem(Signal2D signal, KernelSvdCache? cache = null)
+        : this(signal.Values,
+               (cache ?? KernelSvdCache.Shared).Get(signal.Kernels.Kernel1, signal.Axis1, signal.RelaxationAxis1),
+               (cache ?? KernelSvdCache.Shared).Get(signal.Kernels.Kernel2, signal.Axis2, signal.RelaxationAxis2))
+    {
+    }
+
+    public CompressedProblem(double[,] data, KernelSvd k1, KernelSvd k2)
+    {
+        if (data.GetLength(0) != k1.U.GetLength(0) || data.GetLength(1) != k2.U.GetLength(0))
+            throw new NmrInputException("SignalSizeMismatch",
+                $"The signal is {data.GetLength(0)}x{data.GetLength(1)} but the kernels expect {k1.U.GetLength(0)}x{k2.U.GetLength(0)}.", InputProblem.Data);
+        K1 = k1;
+        K2 = k2;
+        Data = data;
+        C = MatrixProducts.Multiply(MatrixProducts.TransposeMultiply(k1.U, data), k2.U);
+        Sigma = new double[k1.Rank, k2.Rank];
+        for (int i = 0; i < k1.Rank; i++)
+            for (int j = 0; j < k2.Rank; j++)
+                Sigma[i, j] = k1.S[i] * k2.S[j];
+        double total = 0;
+        foreach (var v in data) total += v * v;
+        DataNormSquared = total;
+        MaxAbs = MatrixProducts.MaxAbs(data);
+
+        double maxSigma = k1.S[0] * k2.S[0];
+        double kept = 0;
+        int keptCount = 0;
+        for (int i = 0; i < k1.Rank; i++)
+            for (int j = 0; j < k2.Rank; j++)
+                if (Sigma[i, j] >= NoiseOnlyThreshold * maxSigma) { kept += C[i, j] * C[i, j]; keptCount++; }
+        long noiseCount = (long)data.GetLength(0) * data.GetLength(1) - keptCount;
+        OutsideNormSquared = Math.Max(0, total - CNormSquared());
+        NoiseEstimate = noiseCount > 0 ? Math.Sqrt(Math.Max(0, total - kept) / noiseCount) : double.NaN;
+        NoiseDegreesOfFreedom = noiseCount;
+    }
+
+    public KernelSvd K1 { get; }
+    public KernelSvd K2 { get; }
+
+    /// <summary>The signal S.</summary>
+    public double[,] Data { get; }
+
+    /// <summary>Projected data C = U1^T S U2 (r1 x r2).</summary>
+    public double[,] C { get; }
+
+    /// <summary>Products of singular values, Sigma_ij = s1_i s2_j (r1 x r2).</summary>
+    public double[,] Sigma { get; }
+
+    /// <summary>||S||^2.</summary>
+    public double DataNormSquared { get; }
+
+    /// <summary>||S||^2 - ||C||^2: the part of the data no distribution can explain, a constant of every data term.</summary>
+    public double OutsideNormSquared { get; }
+
+    public double MaxAbs { get; }
+
+    /// <summary>
+    /// Noise standard deviation estimated from the data: the energy of S outside the coefficients the kernels can
+    /// produce (product singular values at least <see cref="NoiseOnlyThreshold"/> of the largest), divided by their
+    /// count. NaN when the grid leaves no such coefficients.
+    /// </summary>
+    public double NoiseEstimate { get; }
+
+    /// <summary>How many coefficients the noise estimate rests on.</summary>
+    public long NoiseDegreesOfFreedom { get; }
+
+    public int Rank1 => K1.Rank;
+    public int Rank2 => K2.Rank;
+
+    /// <summary>V1^T F V2: a distribution's coordinates in the kernels' right singular bases (r1 x r2).</summary>
+    public double[,] Project(double[,] f) => MatrixProducts.Multiply(MatrixProducts.TransposeMultiply(K1.V, f), K2.V);
+
+    /// <summary>V1 X V2^T: back from singular coordinates to the distribution grid (n1 x n2).</summary>
+    public double[,] Expand(double[,] x) => MatrixProducts.MultiplyTranspose(MatrixProducts.Multiply(K1.V, x), K2.V);
+
+    /// <summary>||K1 F K2^T - S||, computed in compressed form.</summary>
+    public double ResidualNorm(double[,] f)
+    {
+        var p = Project(f);
+        double s = OutsideNormSquared;
+        for (int i = 0; i < Rank1; i++)
+            for (int j = 0; j < Rank2; j++)
+            {
+                double d = Sigma[i, j] * p[i, j] - C[i, j];
+                s += d * d;
+            }
+        return Math.Sqrt(Math.Max(0, s));
+    }
+
+    /// <summary>The filtered linear estimate V1 [Sigma / (Sigma^2 + lambda^2) .* C] V2^T (Tikhonov without the sign constraint).</summary>
+    public double[,] FilteredEstimate(double lambda)
+    {
+        var x = new double[Rank1, Rank2];
+        double l2 = lambda * lambda;
+        for (int i = 0; i < Rank1; i++)
+            for (int j = 0; j < Rank2; j++)
+            {
+                double s = Sigma[i, j];
+                x[i, j] = s / (s * s + l2) * C[i, j];
+            }
+        return Expand(x);
+    }
+
+    private double CNormSquared()
+    {
+        double s = 0;
+        foreach (var v in C) s += v * v;
+        return s;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using NmrInversion.Engine.Distributions;
+using NmrInversion.Engine.Grids;
+using NmrInversion.Engine.Kernels;
+
+namespace NmrInversion.Engine.Signals;
+
+/// <summary>
+/// A measured or simulated NMR signal S[i, j] on acquisition axes (t1, t2, b), with the kernels that map a distribution
+/// onto it (S = K1 F K2^T + E) and the relaxation grid it should be inverted onto. Simulated signals carry their
+/// <see cref="Truth"/> so that later pipeline stages can score reconstructions. A 1D signal has a one-point <see cref="Axis2"/>.
+/// </summary>
+public sealed class Signal2D
+{
+    private readonly double[,] _values;
+
+    public Signal2D(double[,] values, AcquisitionAxis axis1, AcquisitionAxis axis2, KernelPair kernels,
+        RelaxationAxis? relaxationAxis1 = null, RelaxationAxis? relaxationAxis2 = null,
+        double? noiseSigma = null, double? snr = null, Distribution2D? truth = null, string? name = null, int? seed = null,
+        IReadOnlyDictionary<string, string>? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(axis1);
+        ArgumentNullException.ThrowIfNull(axis2);
+        ArgumentNullException.ThrowIfNull(kernels);
+        if (values.GetLength(0) != axis1.Count || values.GetLength(1) != axis2.Count)
+            throw new NmrInputException("SignalSizeMismatch",
+                $"The signal is {values.GetLength(0)}x{values.GetLength(1)} but its acquisition axes have {axis1.Count} ({axis1.Name}) and {axis2.Count} ({axis2.Name}) points.", InputProblem.Data);
+        if (kernels.Dimensions == 1 && axis2.Count != 1)
+            throw new NmrInputException("SignalSizeMismatch", $"A 1D {kernels.Experiment} signal must have a one-point second axis; got {axis2.Count} points.", InputProblem.Data);
+        if (kernels.Dimensions == 2 && (axis1.Count < 2 || axis2.Count < 2))
+            throw new NmrInputException("SignalTooSmall", $"A 2D {kernels.Experiment} signal needs at least 2 points on each axis; got {axis1.Count}x{axis2.Count}.", InputProblem.Data);
+        for (int i = 0; i < values.GetLength(0); i++)
+            for (int j = 0; j < values.GetLength(1); j++)
+                if (double.IsNaN(values[i, j]) || double.IsInfinity(values[i, j]))
+                    throw new NmrInputException("SignalNotFinite", $"The signal has a non-finite value ({values[i, j].ToString(CultureInfo.InvariantCulture)}) at [{i}, {j}]; remove or repair that point.", InputProblem.Data);
+        if (noiseSigma is { } s && (double.IsNaN(s) || double.IsInfinity(s) || s < 0))
+            throw new NmrInputException("NoiseLevelInvalid", $"The noise level must be a finite number >= 0; got {s}.", InputProblem.Data);
+
+        _values = (double[,])values.Clone();
+        Axis1 = axis1;
+        Axis2 = axis2;
+        Kernels = kernels;
+        var defaults = kernels.DefaultRelaxationAxes();
+        RelaxationAxis1 = relaxationAxis1 ?? truth?.Axis1 ?? defaults.Axis1;
+        RelaxationAxis2 = relaxationAxis2 ?? truth?.Axis2 ?? defaults.Axis2;
+        kernels.CheckAxes(RelaxationAxis1, RelaxationAxis2);
+        NoiseSigma = noiseSigma;
+        Snr = snr;
+        Truth = truth;
+        Name = name ?? truth?.Name ?? "Signal";
+        Seed = seed;
+        Provenance = provenance ?? new Dictionary<string, string>();
+    }
+
+    /// <summary>The signal, first index along <see cref="Axis1"/>. The array is the object's own storage: copy it before changing it.</summary>
+    public double[,] Values => _values;
+
+    /// <summary>First acquisition axis (t1 in s, or b in s/m^2).</summary>
+    public AcquisitionAxis Axis1 { get; }
+
+    /// <summary>Second acquisition axis (t2 in s, or b in s/m^2); one point for 1D signals.</summary>
+    public AcquisitionAxis Axis2 { get; }
+
+    /// <summary>The kernel pair: S = K1 F K2^T.</summary>
+    public KernelPair Kernels { get; }
+
+    public Experiment Experiment => Kernels.Experiment;
+
+    public int Dimensions => Kernels.Dimensions;
+
+    /// <summary>The relaxation grid inversions reconstruct on (the truth's grid for simulated signals, else the experiment's default).</summary>
+    public RelaxationAxis RelaxationAxis1 { get; }
+
+    public RelaxationAxis RelaxationAxis2 { get; }
+
+    /// <summary>Noise standard deviation in signal units, when known (simulated) or stated by the instrument file; null otherwise.</summary>
+    public double? NoiseSigma { get; }
+
+    /// <summary>Requested SNR (max |S_clean| / sigma) for simulated signals; null for measurements.</summary>
+    public double? Snr { get; }
+
+    /// <summary>The distribution the signal was simulated from, if any.</summary>
+    public Distribution2D? Truth { get; }
+
+    /// <summary>Preset letter, file name or a user label.</summary>
+    public string Name { get; }
+
+    /// <summary>The noise seed of a simulated signal.</summary>
+    public int? Seed { get; }
+
+    /// <summary>Where the signal came from: file, instrument, parameters read.</summary>
+    public IReadOnlyDictionary<string, string> Provenance { get; }
+
+    public string Size => Dimensions == 1 ? Axis1.Count.ToString(CultureInfo.InvariantCulture) : $"{Axis1.Count}x{Axis2.Count}";
+
+    public double MaxAbs => MatrixProducts.MaxAbs(_values);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Name} {Experiment} signal {Size}{(Snr is { } snr ? $", SNR {snr:G4}" : "")}");
+}
