@@ -92,7 +92,7 @@ public static class TikhonovInversion
             {
                 AlphaMethod.Gcv => search.Gcv(lo, hi, options.AlphaCount),
                 AlphaMethod.SCurve => search.SCurve(lo, hi, options.AlphaCount),
-                AlphaMethod.Brd => search.Brd(noise / solver.Scale, Math.Pow(10, (options.DecadesAbove * Math.Log10(lo) + options.DecadesBelow * Math.Log10(hi)) / (options.DecadesAbove + options.DecadesBelow))),
+                AlphaMethod.Brd => search.Brd(noise / solver.Scale, BrdStart(lo, hi, options), lo * 1e-3, hi * 1e3),
                 _ => throw new ArgumentOutOfRangeException(nameof(options)),
             };
         }
@@ -102,9 +102,15 @@ public static class TikhonovInversion
         double residual = Math.Sqrt(chosen.ResidualNormSquared) * solver.Scale;
         double? noiseLevel = double.IsNaN(noise) ? null : noise;
         return new TikhonovResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, noiseLevel, chosen.Alpha, method,
-            outcome.Curve, chosen.Iterations, search.TotalIterations, chosen.Converged, solver.KeptCount, chosen.ActiveCount,
+            outcome.Curve, search.SearchConverged, chosen.Iterations, search.TotalIterations, chosen.Converged, solver.KeptCount, chosen.ActiveCount,
             chosen.InfluenceTrace);
     }
+
+    /// <summary>BRD starts at the linear GCV minimum of the default range (its geometric weights undo the asymmetric decades).</summary>
+    private static double BrdStart(double lo, double hi, TikhonovOptions options) =>
+        options.AlphaMinimum is null
+            ? Math.Pow(10, (options.DecadesAbove * Math.Log10(lo) + options.DecadesBelow * Math.Log10(hi)) / (options.DecadesAbove + options.DecadesBelow))
+            : Math.Sqrt(lo * hi);
 
     /// <summary>The search range: the options' range, else decades around the linear GCV minimum.</summary>
     public static (double Minimum, double Maximum) Range(CompressedProblem problem, NonNegativeTikhonov solver, TikhonovOptions options)

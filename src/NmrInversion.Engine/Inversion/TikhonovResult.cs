@@ -12,13 +12,14 @@ namespace NmrInversion.Engine.Inversion;
 public sealed class TikhonovResult : InversionResult
 {
     internal TikhonovResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
-        double alpha, AlphaMethod alphaMethod, SearchCurve searchCurve, int iterations, int totalIterations, bool converged,
+        double alpha, AlphaMethod alphaMethod, SearchCurve searchCurve, bool searchConverged, int iterations, int totalIterations, bool converged,
         int keptCoefficients, int activeCells, double influenceTrace)
         : base("Tikhonov", distribution, signal, seconds, residualNorm, noiseLevel)
     {
         Alpha = alpha;
         AlphaMethod = alphaMethod;
         SearchCurve = searchCurve;
+        SearchConverged = searchConverged;
         Iterations = iterations;
         TotalIterations = totalIterations;
         Converged = converged;
@@ -34,6 +35,9 @@ public sealed class TikhonovResult : InversionResult
 
     /// <summary>Every alpha visited with its score (GCV value, BRD distance from the fixed point, or S-curve slope).</summary>
     public SearchCurve SearchCurve { get; }
+
+    /// <summary>False when the alpha search did not reach its criterion (BRD: no fixed point in its range, the residual stays above sqrt(N) sigma).</summary>
+    public bool SearchConverged { get; }
 
     /// <summary>Newton iterations of the solve at the chosen alpha.</summary>
     public int Iterations { get; }

@@ -39,6 +39,9 @@ public sealed class AlphaSearch
     /// <summary>Newton iterations spent on all solves of this search.</summary>
     public int TotalIterations { get; private set; }
 
+    /// <summary>False when the last BRD search ended without reaching its fixed point (at an end of its range or out of steps).</summary>
+    public bool SearchConverged { get; private set; } = true;
+
     /// <summary>Number of alphas solved.</summary>
     public int Solves => _solved.Count;
 
@@ -110,6 +113,7 @@ public sealed class AlphaSearch
         int best = ArgMin(scan);
         for (int extra = 0; extend && extra < 8 && (best == 0 || best == scan.Count - 1); extra++)
         {
+            if (best == 0 && scan[0].Alpha <= _solver.MinimumAlpha) break;
             if (best == 0) { scan.Insert(0, SolveAt(scan[0].Alpha / Math.Pow(10, step))); }
             else { scan.Add(SolveAt(scan[^1].Alpha * Math.Pow(10, step))); }
             best = ArgMin(scan);
@@ -139,8 +143,22 @@ public sealed class AlphaSearch
     /// fixed-point step u &lt;- u + h and bisecting once a step leaves the bracket found so far. Same point as the BRD sweep, fewer solves.
     /// Each point's score is |h| (decades from the fixed point).
     /// </summary>
-    public (SearchCurve Curve, TikhonovSolution Chosen) Brd(double noiseSigma, double start, int maxSteps = 40)
+    public (SearchCurve Curve, TikhonovSolution Chosen) Brd(double noiseSigma, double start, int maxSteps = 40) =>
+        Brd(noiseSigma, start, _solver.MinimumAlpha, double.PositiveInfinity, maxSteps);
+
+    /// <summary>
+    /// The BRD fixed point searched within [<paramref name="lo"/>, <paramref name="hi"/>]. When the non-negative fit cannot
+    /// bring the residual down to sqrt(N) sigma (noise larger than stated, or a model that does not fit), h stays negative
+    /// and the plain iteration would drive alpha to zero; here the search stops at <paramref name="lo"/> and
+    /// <see cref="SearchConverged"/> is false.
+    /// </summary>
+    public (SearchCurve Curve, TikhonovSolution Chosen) Brd(double noiseSigma, double start, double lo, double hi, int maxSteps = 40)
     {
+        SearchConverged = true;
+        lo = Math.Max(lo, _solver.MinimumAlpha);
+        if (!(hi > lo)) throw new ArgumentException("The BRD range is empty.", nameof(hi));
+        start = Math.Clamp(start, lo, hi);
+        double ulo = Math.Log10(lo), uhi = Math.Log10(hi);
         if (!(noiseSigma > 0) || double.IsInfinity(noiseSigma))
             throw new NmrInputException("NoiseLevelUnknown",
                 "The BRD choice of alpha needs the noise level; the signal states none and the data leave no coefficients to estimate it. Use -AlphaMethod Gcv or give -Alpha.", InputProblem.Data);
@@ -152,24 +170,27 @@ public sealed class AlphaSearch
         double h = H(s);
         points.Add(Point(s, Math.Abs(h)));
         double? uPrev = null, hPrev = null;
-        double lo = double.NegativeInfinity, hi = double.PositiveInfinity; // bracket: h(lo) > 0 > h(hi)
+        double bLo = double.NegativeInfinity, bHi = double.PositiveInfinity; // bracket in u: h(bLo) > 0 > h(bHi)
         for (int k = 0; k < maxSteps && Math.Abs(h) > BrdTolerance; k++)
         {
-            if (h > 0) lo = Math.Max(lo, u); else hi = Math.Min(hi, u);
+            if (h > 0) bLo = Math.Max(bLo, u); else bHi = Math.Min(bHi, u);
             double next = u + h;
             if (uPrev is { } up && hPrev is { } hp && hp != h)
             {
                 double secant = u - h * (u - up) / (h - hp);
                 if (!double.IsNaN(secant) && !double.IsInfinity(secant)) next = u + Math.Clamp(secant - u, -1, 1);
             }
-            if (next <= lo || next >= hi)
-                next = !double.IsInfinity(lo) && !double.IsInfinity(hi) ? 0.5 * (lo + hi) : u + Math.Clamp(h, -2, 2);
+            if (next <= bLo || next >= bHi)
+                next = !double.IsInfinity(bLo) && !double.IsInfinity(bHi) ? 0.5 * (bLo + bHi) : u + Math.Clamp(h, -2, 2);
+            next = Math.Clamp(next, ulo, uhi);
+            if (next == u && (u == ulo || u == uhi)) break;
             uPrev = u; hPrev = h;
             u = next;
             s = SolveAt(Math.Pow(10, u));
             h = H(s);
             points.Add(Point(s, Math.Abs(h)));
         }
+        SearchConverged = Math.Abs(h) <= BrdTolerance;
         return (new SearchCurve("BRD", points, points.Count - 1), Polish(s));
     }
 
@@ -206,6 +227,7 @@ public sealed class AlphaSearch
 
     private TikhonovSolution SolveAt(double alpha)
     {
+        alpha = Math.Max(alpha, _solver.MinimumAlpha);
         _cancellation.ThrowIfCancellationRequested();
         TikhonovSolution? warm = null;
         foreach (var s in _solved)

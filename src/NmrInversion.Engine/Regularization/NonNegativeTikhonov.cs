@@ -39,7 +39,7 @@ public sealed class NonNegativeTikhonov
     private readonly double[] _v1; // n1 x r1 (kept columns), row-major
     private readonly double[] _v2; // n2 x r2
     private readonly double[] _w2; // (r2 * r2) x n2, pair products of V2 columns (c <= d filled)
-    private readonly double _cNorm;
+    private readonly double _cNorm, _sigMax;
     private readonly bool[,] _keptMask;
 
     /// <summary>Prepares the compressed problem for the kept coefficients <paramref name="kept"/>.</summary>
@@ -71,6 +71,7 @@ public sealed class NonNegativeTikhonov
             _r2 = Math.Max(_r2, j + 1);
         }
         _cNorm = Math.Sqrt(Dot(_c, _c));
+        _sigMax = _sig.Max();
         _v1 = new double[_n1 * _r1];
         for (int p = 0; p < _n1; p++)
             for (int a = 0; a < _r1; a++) _v1[p * _r1 + a] = problem.K1.V[p, a];
@@ -100,6 +101,12 @@ public sealed class NonNegativeTikhonov
     /// <summary>The smallest and largest kept product singular value.</summary>
     public (double Minimum, double Maximum) SigmaRange => (_sig.Min(), _sig.Max());
 
+    /// <summary>
+    /// The smallest alpha the solver accepts, 1e-13 Sigma_max^2: below it G + alpha I is singular to double precision
+    /// (condition number above ~1e13) and the Newton systems cannot be solved.
+    /// </summary>
+    public double MinimumAlpha => 1e-13 * _sigMax * _sigMax;
+
     /// <summary>Gradient tolerance: iterations stop when ||K~ f + alpha x - c|| &lt;= Tolerance ||c||.</summary>
     public double Tolerance { get; init; } = 1e-10;
 
@@ -119,6 +126,9 @@ public sealed class NonNegativeTikhonov
     {
         if (double.IsNaN(alpha) || double.IsInfinity(alpha) || alpha <= 0)
             throw new NmrInputException("AlphaInvalid", $"alpha must be a finite number > 0; got {alpha}.");
+        if (alpha < MinimumAlpha)
+            throw new NmrInputException("AlphaTooSmall",
+                $"alpha {alpha:G3} is below {MinimumAlpha:G3} (1e-13 times the largest squared singular value), where the problem is singular to double precision; use a larger alpha.");
         int n = _n;
         var x = new double[n];
         if (warmStart is not null && warmStart.Dual.Length == n)
