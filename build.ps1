@@ -66,6 +66,7 @@ function Invoke-Build {
     Invoke-Dotnet publish (Join-Path $root 'src/NmrInversion/NmrInversion.csproj') -c $Configuration -r $rid --self-contained false `
         "-p:NmrBackend=$Backend" -o $moduleBin --nologo -v quiet
     Repair-TorchNative $moduleBin
+    & (Join-Path $root 'build/Build-Help.ps1') -Root $root -OutputPath (Join-Path $root 'en-US')
     Write-Host "Built NmrInversion $version ($Backend, $rid) in $moduleBin" -ForegroundColor Green
 }
 
@@ -135,6 +136,7 @@ function Invoke-Package {
     New-Item -ItemType Directory -Path $target -Force | Out-Null
     Copy-Item (Join-Path $root 'NmrInversion.psd1') $target
     Copy-Item (Join-Path $root 'module') $target -Recurse
+    Copy-Item (Join-Path $root 'en-US') $target -Recurse
     if (Test-Path (Join-Path $root 'pretrained')) { Copy-Item (Join-Path $root 'pretrained') $target -Recurse }
     Write-Host "Module folder: $target (copy its parent NmrInversion/ into a folder on `$env:PSModulePath)" -ForegroundColor Green
 }
