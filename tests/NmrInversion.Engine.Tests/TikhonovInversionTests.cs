@@ -41,6 +41,8 @@ public class TikhonovInversionTests
         // "Unregularised": as small an alpha as double precision allows (1e-12 of the largest squared singular value).
         double sigmaMax = new CompressedProblem(signal).Sigma[0, 0];
         var raw = TikhonovInversion.Invert(signal, new TikhonovOptions { Alpha = 1e-12 * sigmaMax * sigmaMax });
+        Assert.True(raw.Converged, "the unregularised solution must be a solution, not a stalled iterate");
+        Assert.InRange(raw.Misfit, 0.5, 1.0 * result.Misfit + 1e-9); // it fits the data at least as closely
         var chi = ChiMetric.Compare(signal.Truth!, result.Distribution);
         var chiRaw = ChiMetric.Compare(signal.Truth!, raw.Distribution);
         Assert.True(chi.Chi2D * 3 < chiRaw.Chi2D, $"GCV chi {chi.Chi2D:G4} vs tiny-alpha chi {chiRaw.Chi2D:G4}");

@@ -122,7 +122,11 @@ public sealed class NonNegativeTikhonov
         Solve(alpha, warmStart, Tolerance, cancellation);
 
     /// <summary>Solves for one alpha to the given relative gradient tolerance.</summary>
-    public TikhonovSolution Solve(double alpha, TikhonovSolution? warmStart, double tolerance, CancellationToken cancellation = default)
+    public TikhonovSolution Solve(double alpha, TikhonovSolution? warmStart, double tolerance, CancellationToken cancellation = default) =>
+        Solve(alpha, warmStart?.Dual, tolerance, cancellation);
+
+    /// <summary>Solves for one alpha from a given starting dual vector (null: x = 0).</summary>
+    public TikhonovSolution Solve(double alpha, double[]? startDual, double tolerance, CancellationToken cancellation = default)
     {
         if (double.IsNaN(alpha) || double.IsInfinity(alpha) || alpha <= 0)
             throw new NmrInputException("AlphaInvalid", $"alpha must be a finite number > 0; got {alpha}.");
@@ -131,10 +135,7 @@ public sealed class NonNegativeTikhonov
                 $"alpha {alpha:G3} is below {MinimumAlpha:G3} (1e-13 times the largest squared singular value), where the problem is singular to double precision; use a larger alpha.");
         int n = _n;
         var x = new double[n];
-        if (warmStart is not null && warmStart.Dual.Length == n)
-        {
-            Array.Copy(warmStart.Dual, x, n);
-        }
+        if (startDual is not null && startDual.Length == n) Array.Copy(startDual, x, n);
         var g = new double[_n1 * _n2];
         var kf = new double[n];
         var grad = new double[n];
@@ -188,6 +189,7 @@ public sealed class NonNegativeTikhonov
             phi = phiT;
             if (!accepted && iterations > 3)
             {
+                // Stalled at rounding level: stop, and call it converged when the gradient is below sqrt(tolerance).
                 ApplyKernel(g, kf);
                 double gn2 = 0;
                 for (int k = 0; k < n; k++) { double r = kf[k] + alpha * x[k] - _c[k]; gn2 += r * r; }
