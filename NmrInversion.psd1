@@ -14,6 +14,7 @@
         'New-NmrSignal'
         'Measure-NmrChi'
         'Get-NmrDevice'
+        'Export-NmrPlot'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
