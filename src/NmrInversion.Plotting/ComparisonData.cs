@@ -1,12 +1,23 @@
 using System.Globalization;
 using NmrInversion.Engine;
 using NmrInversion.Engine.Distributions;
+using NmrInversion.Engine.Inversion;
 using NmrInversion.Engine.Metrics;
 
 namespace NmrInversion.Plotting;
 
 /// <summary>A reconstruction to compare with its truth: the method's name and its distribution.</summary>
-public sealed record Reconstruction(string Method, Distribution2D Distribution, Distribution2D Truth);
+public sealed record Reconstruction(string Method, Distribution2D Distribution, Distribution2D Truth)
+{
+    /// <summary>An inversion result compared with <paramref name="reference"/>, or else with the Truth its signal carries.</summary>
+    public static Reconstruction Of(InversionResult result, Distribution2D? reference = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var truth = reference ?? result.Truth ?? throw new NmrInputException("ReferenceMissing",
+            $"The {result.Method} result for '{result.Name}' carries no Truth (a measured signal); pass -Reference to compare it with a known distribution.");
+        return new Reconstruction(result.Method, result.Distribution, truth);
+    }
+}
 
 /// <summary>A panel of a comparison figure: the distribution, its title, and its chi against the row's truth (none for the truth).</summary>
 public sealed record ComparisonPanel(string Title, Distribution2D Distribution, ChiScore? Chi);

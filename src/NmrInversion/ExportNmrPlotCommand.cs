@@ -173,9 +173,7 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
             switch (item)
             {
                 case InversionResult r:
-                    var truth = Reference ?? r.Truth ?? throw new NmrInputException("ReferenceMissing",
-                        $"The {r.Method} result for '{r.Name}' carries no Truth (a measured signal); pass -Reference to compare it with a known distribution.");
-                    list.Add(new Reconstruction(r.Method, r.Distribution, truth));
+                    list.Add(Reconstruction.Of(r, Reference));
                     break;
                 case Distribution2D d when Reference is null && ReferenceEquals(d, distributionTruth):
                     break; // the first distribution is the truth of the others
