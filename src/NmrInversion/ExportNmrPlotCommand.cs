@@ -96,7 +96,9 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
         byte[] png = Array.Empty<byte>();
         Run(() => png = render!(), _items);
         Run(() => WriteAtomically(fullPath, png, Force), fullPath);
-        WriteObject(new FileInfo(fullPath));
+        // The provider's item carries PSPath/PSProvider, so the file formats like Get-Item's output (Length, Mode).
+        var items = InvokeProvider.Item.Get(new[] { fullPath }, true, true);
+        WriteObject(items.Count == 1 ? items[0] : new FileInfo(fullPath));
     }
 
     private FigureKind DefaultKind()
