@@ -26,7 +26,7 @@ public class SignalResamplerTests(ITestOutputHelper output)
             for (int j = 0; j < 50; j++) worst = Math.Max(worst, Math.Abs(resampled.Values[i, j] - direct[i, j]));
         double rel = worst / MatrixProducts.MaxAbs(direct);
         output.WriteLine($"{preset}: max error / max |S| = {rel:E3}");
-        Assert.True(rel < 2e-3, $"resampling error {rel:E3}");
+        Assert.True(rel < 1e-5, $"resampling error {rel:E3}");
         Assert.Same(source.Truth, resampled.Truth);
     }
 
