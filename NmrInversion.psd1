@@ -14,6 +14,10 @@
         'New-NmrSignal'
         'Measure-NmrChi'
         'Get-NmrDevice'
+        'Import-NmrSignal'
+        'Export-NmrSignal'
+        'Export-NmrDistribution'
+        'Get-NmrPeak'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

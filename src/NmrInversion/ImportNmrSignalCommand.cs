@@ -91,7 +91,7 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
         foreach (var p in Path!)
         {
             if (Stopping) return;
-            string path = GetUnresolvedProviderPathFromPSPath(p);
+            foreach (var path in ResolvePaths(p))
             RunForItem(() =>
             {
                 var options = new ImportOptions
@@ -113,6 +113,21 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
                 if (signal.Provenance.TryGetValue("NoiseSource", out var noise)) WriteVerbose($"Noise sigma {signal.NoiseSigma}: {noise}.");
                 WriteObject(signal);
             }, path);
+        }
+    }
+
+    /// <summary>Provider paths of a -Path value: wildcards expand to the matching items (an error when none match); other paths are taken literally.</summary>
+    private IEnumerable<string> ResolvePaths(string psPath)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(psPath)) return new[] { GetUnresolvedProviderPathFromPSPath(psPath) };
+        try
+        {
+            return GetResolvedProviderPathFromPSPath(psPath, out _);
+        }
+        catch (ItemNotFoundException)
+        {
+            WriteError(new ErrorRecord(new NmrInputException("FileNotFound", $"No file matches '{psPath}'.", InputProblem.NotFound), "FileNotFound", ErrorCategory.ObjectNotFound, psPath));
+            return Array.Empty<string>();
         }
     }
 
