@@ -135,16 +135,13 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
     {
         string path = GetUnresolvedProviderPathFromPSPath(psPath);
         var table = DelimitedText.ReadFile(path, Delimiter);
-        bool oneRow = table.RowCount == 1, oneColumn = table.Rows.All(r => r.Length == 1);
+        int first = table.RowCount > 1 && Enumerable.Range(0, table.Rows[0].Length).All(c => !table.IsNumber(0, c)) ? 1 : 0; // a header such as "t2 (ms)"
+        bool oneRow = table.RowCount - first == 1, oneColumn = table.Rows.Skip(first).All(r => r.Length == 1);
         if (!oneRow && !oneColumn)
             throw new NmrInputException("CsvAxisShape", $"{table.Source} must hold one row or one column of axis values; it has {table.RowCount} rows of up to {table.Rows.Max(r => r.Length)} cells.", InputProblem.Data);
         var values = new List<double>();
-        for (int r = 0; r < table.RowCount; r++)
-            for (int c = 0; c < table.Rows[r].Length; c++)
-            {
-                if (values.Count == 0 && r == 0 && c == 0 && !table.IsNumber(0, 0)) continue; // a header cell such as "t2 (ms)"
-                values.Add(table.Number(r, c));
-            }
+        for (int r = first; r < table.RowCount; r++)
+            for (int c = 0; c < table.Rows[r].Length; c++) values.Add(table.Number(r, c));
         return values.ToArray();
     }
 }

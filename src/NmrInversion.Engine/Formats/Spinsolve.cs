@@ -77,7 +77,7 @@ public static class Spinsolve
         if (par.TryGetValue("expName", out var expName)) provenance["ExperimentName"] = expName;
 
         int echoes = Int(par, "nrEchoes", acqu);
-        double echoTime = Number(par, "echoTime", acqu) * 1e-6;
+        double echoTime = Number(par, "echoTime", acqu) / 1e6;
         provenance["nrEchoes"] = echoes.ToString(CultureInfo.InvariantCulture);
         provenance["echoTime"] = par["echoTime"] + " us";
         var t2 = AcquisitionAxis.EchoTrain(echoTime, echoes);
