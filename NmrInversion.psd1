@@ -15,6 +15,10 @@
         'Measure-NmrChi'
         'Get-NmrDevice'
         'Export-NmrPlot'
+        'Import-NmrSignal'
+        'Export-NmrSignal'
+        'Export-NmrDistribution'
+        'Get-NmrPeak'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
