@@ -17,15 +17,19 @@ Describe 'Installable package' {
         $repo = Join-Path $TestDrive 'repo'
         $modules = Join-Path $TestDrive 'modules'
         New-Item -ItemType Directory -Path $home2, $repo, $modules -Force | Out-Null
-        # An isolated HOME keeps the repository registration out of the user's PSResourceGet settings.
+        # An isolated data folder keeps the repository registration out of the user's PSResourceGet settings
+        # (PSResourceGet keeps them under LocalApplicationData, i.e. $XDG_DATA_HOME on Linux; HOME must stay, since
+        # dotnet finds its local tools through the NuGet cache below it).
         $install = @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name NmrLocal -Uri '$repo' -Trusted
 Publish-PSResource -NupkgPath '$nupkg' -Repository NmrLocal
 Save-PSResource -Name NmrInversion -Repository NmrLocal -Path '$modules' -TrustRepository
 "@
-        $env:HOME, $saved = $home2, $env:HOME
-        try { & dotnet pwsh -NoProfile -NonInteractive -Command $install } finally { $env:HOME = $saved }
+        $saved = $env:XDG_DATA_HOME
+        $env:XDG_DATA_HOME = $home2
+        try { & dotnet pwsh -NoProfile -NonInteractive -Command $install } finally { $env:XDG_DATA_HOME = $saved }
+        Test-Path (Join-Path $home2 'PSResourceGet') | Should -BeTrue -Because 'the registration went to the isolated folder'
         $LASTEXITCODE | Should -Be 0
         Test-Path (Join-Path $modules "NmrInversion/$version/NmrInversion.psd1") | Should -BeTrue
 

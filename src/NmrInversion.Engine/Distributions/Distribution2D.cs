@@ -38,7 +38,8 @@ public sealed class Distribution2D
                 sum += v;
             }
         _values = (double[,])values.Clone();
-        if (sum > 0 && !double.IsInfinity(sum))
+        // A map already normalised (|sum - 1| <= 1e-12) is kept bit for bit, so saved distributions read back exactly.
+        if (sum > 0 && !double.IsInfinity(sum) && Math.Abs(sum - 1.0) > 1e-12)
         {
             for (int i = 0; i < _values.GetLength(0); i++)
                 for (int j = 0; j < _values.GetLength(1); j++)
