@@ -45,7 +45,8 @@ $env:DOTNET_NOLOGO = '1'
 Import-Module (Join-Path $root 'build/ElfVersionNeed.psm1') -Force
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    # A simple function (not advanced): dotnet's own switches such as -o must not bind to common parameters.
+    $Arguments = [string[]]$args
     Write-Host "dotnet $($Arguments -join ' ')" -ForegroundColor DarkGray
     & dotnet @Arguments
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
