@@ -14,6 +14,8 @@
         'New-NmrSignal'
         'Measure-NmrChi'
         'Get-NmrDevice'
+        'Invoke-NmrUnetInversion'
+        'Start-NmrTraining'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

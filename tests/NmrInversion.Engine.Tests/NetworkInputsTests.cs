@@ -20,7 +20,8 @@ public class NetworkInputsTests
         Assert.All(x, v => Assert.True(float.IsFinite(v)));
         // The noise channel reads a relative noise level far below any training SNR (sigma_hat < 1e-7: rounding only).
         Assert.True(x[3 * 4096] < -1.75f, $"noise channel {x[3 * 4096]}");
-        var (ti, tj, _, _) = truth.Peak();
+        var peak = truth.Peak();
+        int ti = peak.Index1, tj = peak.Index2;
         for (int channel = 0; channel < 3; channel++)
         {
             var p1 = new double[64];

@@ -36,8 +36,8 @@ public sealed record TrainerOptions
     /// <summary>Also checkpoint every this many steps (tests, reproducibility checks).</summary>
     public int? CheckpointEverySteps { get; init; }
     public string Device { get; init; } = "cpu";
-    /// <summary>Simulate the next batch on a background task while the network trains on the current one.</summary>
-    public bool Prefetch { get; init; } = true;
+    /// <summary>Simulate the next batch on a background task while the network trains on the current one (off: on 2 shared cores it measured slower).</summary>
+    public bool Prefetch { get; init; }
     public string Name { get; init; } = "model";
 
     public double EffectiveWeightDecay => WeightDecay ?? (Inputs.Configuration == InputConfiguration.Paper ? 1e-4 : 1e-6);
@@ -349,6 +349,7 @@ public sealed class Trainer
         }
 
         if (intervalCount > 0) lastTrain = intervalLossSum / intervalCount;
+        double trainingRate = Rate();
         bool completed = !cancelled && step >= stepLimit;
         SaveCheckpoint();
         progress?.Invoke(new TrainingProgress(step, horizon, step * batch, LearningRateAt(step, horizon, options.LearningRate, options.MinLearningRate),
@@ -377,7 +378,7 @@ public sealed class Trainer
         {
             RunDirectory = dir, ModelPath = weights, CardPath = cardPath, Steps = step, SamplesSeen = step * batch,
             SessionSamples = (step - startStep) * batch, Seconds = card.Training.Seconds, SessionSeconds = clock.Elapsed.TotalSeconds,
-            SamplesPerSecond = Rate(), FinalTrainingLoss = lastTrain, FinalValidationLoss = lastVal, BestValidationLoss = Math.Min(bestVal, lastVal),
+            SamplesPerSecond = trainingRate, FinalTrainingLoss = lastTrain, FinalValidationLoss = lastVal, BestValidationLoss = Math.Min(bestVal, lastVal),
             Completed = completed, Resumed = resume, Validation = valMetrics, Test = testMetrics, Card = card,
         };
     }
