@@ -48,6 +48,9 @@ public sealed class TrainingData
     public InputSpec Inputs { get; }
     public TrainingRecipe Recipe { get; }
 
+    /// <summary>Threads simulating a batch (default: the core count).</summary>
+    public int MaxThreads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Samples <paramref name="first"/> .. first + count - 1 of the stream seeded <paramref name="seed"/>.</summary>
     public TrainingBatch Make(int seed, long first, int count)
     {
@@ -58,7 +61,8 @@ public sealed class TrainingData
         var y = new float[count * plane];
         var svd1 = Grid.Svd1;
         var svd2 = Grid.Svd2;
-        for (int b = 0; b < count; b++)
+        // Samples are independent (seeded by index), so they are simulated in parallel: the network is idle meanwhile.
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = MaxThreads }, b =>
         {
             var (signal, map) = Simulate(seed, first + b);
             NetworkInputs.Fill(signal, svd1, svd2, Inputs, x.AsSpan(b * inLength, inLength));
@@ -66,7 +70,7 @@ public sealed class TrainingData
             for (int i = 0; i < n1; i++)
                 for (int j = 0; j < n2; j++)
                     dst[i * n2 + j] = (float)map[i, j];
-        }
+        });
         return new TrainingBatch(x, y, count, channels, n1, n2);
     }
 
