@@ -20,6 +20,8 @@
         'Export-NmrDistribution'
         'Get-NmrPeak'
         'Invoke-NmrTikhonov'
+        'Invoke-NmrUnetInversion'
+        'Start-NmrTraining'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,44 @@
+<#
+.SYNOPSIS
+    Trains the U-Net with the recipe defaults in a run folder, resumably; suited to a long background job.
+.DESCRIPTION
+    Imports the module from this repository and calls Start-NmrTraining: paper grid (T1-T2, 64 x 64), recipe inputs
+    (filtered estimates + noise channel, chi loss), 16 base channels, depth 4, batch 32, Adam 1e-3 -> 1e-6 (cosine over
+    -Samples), checkpoints every -CheckpointMinutes. Run it again with the same -RunDirectory to resume after a stop
+    (Ctrl+C, kill, reboot): it picks up the checkpoint and continues bit-for-bit.
+    The model is written as <RunDirectory>/model.pt + model.json; training-log.csv holds the losses.
+.EXAMPLE
+    nohup dotnet pwsh -NoProfile -File examples/Train-Network.ps1 -RunDirectory runs/recipe16 -Samples 2000000 -Hours 6 > runs/recipe16.out 2>&1 &
+.EXAMPLE
+    dotnet pwsh -NoProfile -File examples/Train-Network.ps1 -RunDirectory runs/recipe16 -Hours 2   # resume the same run for 2 more hours
+#>
+param(
+    [Parameter(Mandatory)] [string] $RunDirectory,
+    # Planned total samples: the learning-rate horizon (the cosine reaches 1e-6 there).
+    [long] $Samples = 2000000,
+    # Wall-clock limit of this session; the run can be resumed afterwards.
+    [double] $Hours = 0,
+    [int] $CheckpointMinutes = 5,
+    [int] $BaseChannels = 16,
+    [ValidateSet('Recipe', 'Paper')] [string] $Inputs = 'Recipe',
+    [switch] $IncludeSignalChannel,
+    [int] $Seed = 1,
+    [int] $Threads = 0
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../NmrInversion.psd1') -Force
+
+$common = @{ CheckpointInterval = [TimeSpan]::FromMinutes($CheckpointMinutes); Verbose = $true }
+if ($Hours -gt 0) { $common.Duration = [TimeSpan]::FromHours($Hours) }
+if ($Threads -gt 0) { $common.Threads = $Threads }
+
+if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
+    Write-Host "Resuming the run in $RunDirectory"
+    $run = Start-NmrTraining -RunDirectory $RunDirectory -Resume @common
+} else {
+    $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
+        -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate 1e-3 -MinLearningRate 1e-6 -Seed $Seed `
+        -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
+}
+$run | Format-List RunDirectory, ModelPath, Steps, SamplesSeen, Seconds, SamplesPerSecond, FinalTrainingLoss, FinalValidationLoss, BestValidationLoss, Completed
+$run.Test | Format-List

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NmrInversion.Engine.Network;
+
+/// <summary>A model loaded into libtorch, ready for inference: the network in eval mode on its device, and its card.</summary>
+public sealed class LoadedModel
+{
+    internal LoadedModel(ModelCard card, UNet network, string weightsPath, string cardPath, DeviceType device, double loadSeconds, int loadNumber)
+    {
+        Card = card;
+        Network = network;
+        WeightsPath = weightsPath;
+        CardPath = cardPath;
+        Device = device;
+        Grid = card.ToGrid();
+        Inputs = card.ToInputSpec();
+        LoadSeconds = loadSeconds;
+        LoadNumber = loadNumber;
+        LoadedAt = DateTime.Now;
+    }
+
+    public ModelCard Card { get; }
+    public UNet Network { get; }
+    public NetworkGrid Grid { get; }
+    public InputSpec Inputs { get; }
+    public string Name => Card.Name;
+    public string WeightsPath { get; }
+    public string CardPath { get; }
+    public DeviceType Device { get; }
+    /// <summary>When this process loaded the model.</summary>
+    public DateTime LoadedAt { get; }
+    /// <summary>Seconds the load took (card, hash, weights, warm-up).</summary>
+    public double LoadSeconds { get; }
+    /// <summary>Which load of the process this was (<see cref="ModelCache.LoadCount"/> after it).</summary>
+    public int LoadNumber { get; }
+
+    /// <summary>Serialises use of the network: libtorch modules are not meant to run two forward passes at once.</summary>
+    internal object Gate { get; } = new();
+
+    public override string ToString() => $"{Name} ({Card.Architecture.BaseChannels} base channels, depth {Card.Architecture.Depth}, {Inputs}) from {WeightsPath}";
+}
+
+/// <summary>
+/// Loads each model once per process: entries are keyed by the card's full path, the card's and weights' timestamps and
+/// sizes, and the device, so a retrained model is reloaded and an unchanged one reused. Loading checks the card,
+/// the weights' SHA-256 and that the weights fit the architecture, then runs one warm-up forward pass. Thread-safe.
+/// </summary>
+public static class ModelCache
+{
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, (string Stamp, LoadedModel Model)> Entries = new(StringComparer.Ordinal);
+    private static int _loadCount;
+
+    /// <summary>How many times this process has loaded a model from disk.</summary>
+    public static int LoadCount => Volatile.Read(ref _loadCount);
+
+    /// <summary>
+    /// The model at <paramref name="modelPath"/> (a weights file NAME.pt, its card NAME.json, or a folder holding model.json),
+    /// loaded on first use. Throws NmrInputException: ModelFileMissing, ModelCardInvalid, ModelHashMismatch.
+    /// </summary>
+    public static LoadedModel Get(string modelPath, string device = "cpu")
+    {
+        TorchRuntime.EnsureLoaded();
+        var deviceType = TorchRuntime.ResolveDevice(device);
+        string cardPath = Path.GetFullPath(ModelCard.CardPathFor(modelPath));
+        if (!File.Exists(cardPath))
+        {
+            string what = Directory.Exists(modelPath) ? $"the folder {modelPath} holds no model.json" : $"{cardPath} does not exist";
+            throw new NmrInputException("ModelFileMissing", $"No model at {modelPath}: {what}. A model is a weights file NAME.pt with its card NAME.json beside it (Start-NmrTraining writes both).", InputProblem.NotFound);
+        }
+        lock (Gate)
+        {
+            var card = ModelCard.Load(cardPath);
+            string weights = card.WeightsPathBeside(cardPath);
+            if (!File.Exists(weights))
+                throw new NmrInputException("ModelFileMissing", $"The model card {cardPath} names the weights file {weights}, which does not exist.", InputProblem.NotFound);
+            string key = $"{cardPath}|{deviceType}";
+            string stamp = Stamp(cardPath, weights);
+            if (Entries.TryGetValue(key, out var entry) && entry.Stamp == stamp) return entry.Model;
+            var model = Load(card, cardPath, weights, deviceType);
+            Entries[key] = (stamp, model);
+            return model;
+        }
+    }
+
+    /// <summary>Drops cached entries of a model (after it was rewritten).</summary>
+    public static void Forget(string modelPath)
+    {
+        string cardPath = Path.GetFullPath(ModelCard.CardPathFor(modelPath));
+        lock (Gate)
+        {
+            foreach (var k in Entries.Keys.Where(k => k.StartsWith(cardPath + "|", StringComparison.Ordinal)).ToList())
+                Entries.Remove(k);
+        }
+    }
+
+    private static string Stamp(string cardPath, string weights)
+    {
+        var c = new FileInfo(cardPath);
+        var w = new FileInfo(weights);
+        return $"{c.LastWriteTimeUtc.Ticks}:{c.Length}:{w.LastWriteTimeUtc.Ticks}:{w.Length}";
+    }
+
+    /// <summary>Loads a model without the cache (checks hash and architecture, warms up).</summary>
+    public static LoadedModel Load(ModelCard card, string cardPath, string weightsPath, DeviceType deviceType)
+    {
+        TorchRuntime.EnsureLoaded();
+        var clock = Stopwatch.StartNew();
+        string hash = ModelCard.Sha256Of(weightsPath);
+        if (!string.Equals(hash, card.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+            throw new NmrInputException("ModelHashMismatch",
+                $"The weights file {weightsPath} has SHA-256 {hash} but its card {cardPath} expects {card.WeightsSha256}: the file was changed or belongs to another model.", InputProblem.Data);
+        var network = new UNet(card.Architecture);
+        try
+        {
+            network.load(weightsPath, strict: true);
+        }
+        catch (Exception e) when (e is not NmrInputException)
+        {
+            network.Dispose();
+            throw new NmrInputException("ModelCardInvalid", $"The weights {weightsPath} do not fit the architecture in {cardPath} ({card.Architecture}): {e.Message}", InputProblem.Data);
+        }
+        var device = new Device(deviceType);
+        network.to(device);
+        network.eval();
+        var (n1, n2) = card.ToGrid().MapSize;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            network.call(zeros(new long[] { 1, card.Architecture.InputChannels, n1, n2 }, device: device));
+        }
+        int number = Interlocked.Increment(ref _loadCount);
+        return new LoadedModel(card, network, Path.GetFullPath(weightsPath), cardPath, deviceType, clock.Elapsed.TotalSeconds, number);
+    }
+}

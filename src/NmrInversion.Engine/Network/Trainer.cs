@@ -1,0 +1,517 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NmrInversion.Engine.Signals;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NmrInversion.Engine.Network;
+
+/// <summary>What to train and for how long. Limits: <see cref="Samples"/> (also the learning-rate horizon) and/or <see cref="Duration"/> (this session's wall clock).</summary>
+public sealed record TrainerOptions
+{
+    public required NetworkGrid Grid { get; init; }
+    public required string RunDirectory { get; init; }
+    public InputSpec Inputs { get; init; } = InputSpec.Recipe;
+    public int BaseChannels { get; init; } = 16;
+    public int Depth { get; init; } = 4;
+    public double Dropout { get; init; } = 0.5;
+    public TrainingRecipe Recipe { get; init; } = new();
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 1e-3;
+    public double MinLearningRate { get; init; } = 1e-6;
+    /// <summary>L2 weight decay of Adam; null = 1e-6 for the recipe, 1e-4 (Matlab's default) for the paper configuration.</summary>
+    public double? WeightDecay { get; init; }
+    public long? Samples { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public int Seed { get; init; } = 1;
+    public int ValidationSeed { get; init; } = 1_000_003;
+    public int TestSeed { get; init; } = 2_000_003;
+    public int ValidationSize { get; init; } = 256;
+    public int TestSize { get; init; } = 512;
+    /// <summary>Validate every this many steps.</summary>
+    public int ValidationInterval { get; init; } = 200;
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Also checkpoint every this many steps (tests, reproducibility checks).</summary>
+    public int? CheckpointEverySteps { get; init; }
+    public string Device { get; init; } = "cpu";
+    /// <summary>Simulate the next batch on a background task while the network trains on the current one (off: on 2 shared cores it measured slower).</summary>
+    public bool Prefetch { get; init; }
+    public string Name { get; init; } = "model";
+
+    public double EffectiveWeightDecay => WeightDecay ?? (Inputs.Configuration == InputConfiguration.Paper ? 1e-4 : 1e-6);
+
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new NmrInputException("BatchSizeInvalid", $"The batch size must be >= 1; got {BatchSize}.");
+        if (!(LearningRate > 0) || !(MinLearningRate > 0) || MinLearningRate > LearningRate)
+            throw new NmrInputException("LearningRateInvalid", $"Learning rates must satisfy 0 < minimum <= initial; got {MinLearningRate}..{LearningRate}.");
+        if (!(EffectiveWeightDecay >= 0)) throw new NmrInputException("WeightDecayInvalid", $"Weight decay must be >= 0; got {EffectiveWeightDecay}.");
+        if (Samples is null && Duration is null)
+            throw new NmrInputException("TrainingLimitMissing", "Give a number of samples (-Samples) or a duration (-Duration); training needs a limit.");
+        if (Samples is { } s && s < 1) throw new NmrInputException("SamplesInvalid", $"-Samples must be >= 1; got {s}.");
+        if (Duration is { } d && d <= TimeSpan.Zero) throw new NmrInputException("DurationInvalid", $"-Duration must be positive; got {d}.");
+        if (ValidationSize < 1 || TestSize < 0) throw new NmrInputException("ValidationSizeInvalid", "The validation set needs at least one sample and the test set zero or more.");
+        if (ValidationInterval < 1) throw new NmrInputException("ValidationIntervalInvalid", $"The validation interval must be >= 1 step; got {ValidationInterval}.");
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new NmrInputException("ModelNameInvalid", $"'{Name}' cannot be a file name.");
+        Recipe.Validate();
+        NetworkInputs.Check(Inputs, Grid);
+        new UNetArchitecture(Inputs.ChannelCount, BaseChannels, Depth, Dropout).Validate();
+    }
+}
+
+/// <summary>A progress report of a training run (after a step).</summary>
+public sealed record TrainingProgress(long Step, long HorizonSteps, long Samples, double LearningRate, double TrainingLoss, double? ValidationLoss,
+    TimeSpan Elapsed, TimeSpan? Remaining, double SamplesPerSecond, string? Event);
+
+/// <summary>What a training session did.</summary>
+public sealed class TrainingRun
+{
+    public string RunDirectory { get; init; } = "";
+    public string ModelPath { get; init; } = "";
+    public string CardPath { get; init; } = "";
+    public long Steps { get; init; }
+    public long SamplesSeen { get; init; }
+    /// <summary>Samples trained on in this session (resumed runs: since the checkpoint).</summary>
+    public long SessionSamples { get; init; }
+    /// <summary>Wall-clock seconds of the whole run, sessions summed.</summary>
+    public double Seconds { get; init; }
+    public double SessionSeconds { get; init; }
+    public double SamplesPerSecond { get; init; }
+    public double FinalTrainingLoss { get; init; }
+    public double FinalValidationLoss { get; init; }
+    public double BestValidationLoss { get; init; }
+    public bool Completed { get; init; }
+    public bool Resumed { get; init; }
+    public MetricsCard? Validation { get; init; }
+    public MetricsCard? Test { get; init; }
+    public ModelCard Card { get; init; } = new();
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{SamplesSeen} samples in {Seconds:F0} s, training loss {FinalTrainingLoss:G4}, validation loss {FinalValidationLoss:G4}: {ModelPath}");
+}
+
+/// <summary>Position of a run, stored in checkpoint.json with the card so far.</summary>
+public sealed class CheckpointState
+{
+    public long Step { get; set; }
+    public long HorizonSteps { get; set; }
+    public double ElapsedSeconds { get; set; }
+    public double LastTrainingLoss { get; set; } = double.NaN;
+    public double LastValidationLoss { get; set; } = double.NaN;
+    public double BestValidationLoss { get; set; } = double.PositiveInfinity;
+    public int ValidationSeed { get; set; }
+    public int TestSeed { get; set; }
+    public int ValidationSize { get; set; }
+    public int TestSize { get; set; }
+    public int ValidationInterval { get; set; }
+    public ModelCard Card { get; set; } = new();
+}
+
+/// <summary>
+/// Trains a <see cref="UNet"/> on samples simulated on the fly (<see cref="TrainingData"/>), with Adam and L2 weight decay,
+/// the learning rate following a cosine from <see cref="TrainerOptions.LearningRate"/> down to <see cref="TrainerOptions.MinLearningRate"/>
+/// over the horizon (the requested samples, or, with only a duration, the samples the first steps' speed predicts),
+/// then staying at the minimum. Validation on a fixed set at a fixed step interval; checkpoints (weights, Adam state,
+/// step) at a time interval, on cancellation and at the end; a CSV log of the losses. Everything random depends on
+/// (seed, step): the batch of step k is samples k*B..k*B+B-1 of the training stream and dropout is reseeded per step,
+/// so a resumed run continues bit-for-bit as if it had never stopped (same thread count and device).
+/// Files in the run folder: checkpoint.pt, checkpoint.optimizer, checkpoint.json, training-log.csv, NAME.pt + NAME.json.
+/// </summary>
+public sealed class Trainer
+{
+    public const string CheckpointWeights = "checkpoint.pt";
+    public const string CheckpointOptimizer = "checkpoint.optimizer";
+    public const string CheckpointStateFile = "checkpoint.json";
+    public const string LogFile = "training-log.csv";
+    private const string LogHeader = "step,samples,seconds,learning_rate,training_loss,validation_loss,validation_chi2d,validation_chi_t1,validation_chi_t2";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>The learning rate at a step: cosine from lr0 to lrMin over the horizon, lrMin after it.</summary>
+    public static double LearningRateAt(long step, long horizon, double lr0, double lrMin)
+    {
+        if (horizon <= 0) return lr0;
+        double t = Math.Min(1.0, (double)step / horizon);
+        return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.Cos(Math.PI * t));
+    }
+
+    /// <summary>Reads the options of the run in <paramref name="runDirectory"/> from its checkpoint (for -Resume).</summary>
+    public static TrainerOptions OptionsFromCheckpoint(string runDirectory)
+    {
+        var state = ReadState(runDirectory);
+        var card = state.Card;
+        var t = card.Training;
+        return new TrainerOptions
+        {
+            Grid = card.ToGrid(),
+            RunDirectory = runDirectory,
+            Inputs = card.ToInputSpec(),
+            BaseChannels = card.Architecture.BaseChannels,
+            Depth = card.Architecture.Depth,
+            Dropout = card.Architecture.Dropout,
+            Recipe = t.Recipe,
+            BatchSize = t.BatchSize,
+            LearningRate = t.LearningRate,
+            MinLearningRate = t.MinLearningRate,
+            WeightDecay = t.WeightDecay,
+            Seed = t.Seed,
+            ValidationSeed = state.ValidationSeed,
+            TestSeed = state.TestSeed,
+            ValidationSize = state.ValidationSize,
+            TestSize = state.TestSize,
+            ValidationInterval = state.ValidationInterval,
+            Samples = t.HorizonSteps > 0 ? t.HorizonSteps * t.BatchSize : null,
+            Device = t.Device,
+            Name = card.Name,
+        };
+    }
+
+    public static bool HasCheckpoint(string runDirectory) => File.Exists(Path.Combine(runDirectory, CheckpointStateFile));
+
+    private static CheckpointState ReadState(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, CheckpointStateFile);
+        if (!File.Exists(path))
+            throw new NmrInputException("CheckpointMissing", $"No checkpoint to resume in {runDirectory} ({CheckpointStateFile} not found).", InputProblem.NotFound);
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), Json)
+                   ?? throw new NmrInputException("CheckpointInvalid", $"{path} is empty.", InputProblem.Data);
+        }
+        catch (JsonException e)
+        {
+            throw new NmrInputException("CheckpointInvalid", $"{path} is not a valid checkpoint: {e.Message}", InputProblem.Data);
+        }
+    }
+
+    /// <summary>
+    /// Trains until the sample limit, the duration or cancellation; then writes the model and its card.
+    /// <paramref name="resume"/>: continue from the run folder's checkpoint (the options must describe the same run).
+    /// <paramref name="progress"/> is called on the calling thread.
+    /// </summary>
+    public static TrainingRun Run(TrainerOptions options, bool resume = false, Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        var deviceType = TorchRuntime.ResolveDevice(options.Device);
+        var device = new Device(deviceType);
+        string dir = Path.GetFullPath(options.RunDirectory);
+        Directory.CreateDirectory(dir);
+
+        var arch = new UNetArchitecture(options.Inputs.ChannelCount, options.BaseChannels, options.Depth, options.Dropout);
+        var data = new TrainingData(options.Grid, options.Inputs, options.Recipe);
+        int batch = options.BatchSize;
+        var cfg = options.Inputs.Configuration;
+
+        CheckpointState? state = null;
+        if (resume)
+        {
+            state = ReadState(dir);
+            CheckSameRun(state, options, arch);
+        }
+        else if (HasCheckpoint(dir))
+        {
+            throw new NmrInputException("RunDirectoryInUse", $"{dir} already holds a training run (checkpoint.json). Use -Resume to continue it or choose another folder.");
+        }
+
+        torch.manual_seed(options.Seed);
+        using var model = new UNet(arch);
+        model.to(device);
+        var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.EffectiveWeightDecay);
+        long step = 0;
+        long horizon = options.Samples is { } samples ? (samples + batch - 1) / batch : 0;
+        double priorSeconds = 0, lastVal = double.NaN, bestVal = double.PositiveInfinity, lastTrain = double.NaN;
+        if (state is not null)
+        {
+            model.load(Path.Combine(dir, CheckpointWeights));
+            model.to(device);
+            optimizer.load_state_dict(Path.Combine(dir, CheckpointOptimizer));
+            step = state.Step;
+            horizon = options.Samples is { } s2 ? (s2 + batch - 1) / batch : state.HorizonSteps;
+            priorSeconds = state.ElapsedSeconds;
+            lastVal = state.LastValidationLoss;
+            bestVal = state.BestValidationLoss;
+            lastTrain = state.LastTrainingLoss;
+            TrimLog(Path.Combine(dir, LogFile), step);
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
+        }
+
+        var validation = data.Make(options.ValidationSeed, 0, options.ValidationSize);
+        long stepLimit = options.Samples is { } lim ? (lim + batch - 1) / batch : long.MaxValue;
+        long startStep = step;
+        var clock = Stopwatch.StartNew();
+        var lastCheckpoint = clock.Elapsed;
+        double intervalLossSum = 0;
+        int intervalCount = 0;
+        bool cancelled = false;
+        int dropoutSeedBase = NoiseModel.DeriveSeed(options.Seed, -1);
+
+        Task<TrainingBatch>? next = null;
+        TrainingBatch MakeBatch(long k) => data.Make(options.Seed, k * batch, batch);
+        void StartNext(long k) { next = options.Prefetch ? Task.Run(() => MakeBatch(k)) : null; }
+
+        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed);
+
+        void SaveCheckpoint()
+        {
+            AtomicFile.Write(Path.Combine(dir, CheckpointWeights), p => model.save(p));
+            AtomicFile.Write(Path.Combine(dir, CheckpointOptimizer), p => optimizer.save_state_dict(p));
+            var st = new CheckpointState
+            {
+                Step = step, HorizonSteps = horizon, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds,
+                LastTrainingLoss = lastTrain, LastValidationLoss = lastVal, BestValidationLoss = bestVal,
+                ValidationSeed = options.ValidationSeed, TestSeed = options.TestSeed, ValidationSize = options.ValidationSize,
+                TestSize = options.TestSize, ValidationInterval = options.ValidationInterval, Card = CardSoFar(false),
+            };
+            AtomicFile.WriteAllText(Path.Combine(dir, CheckpointStateFile), JsonSerializer.Serialize(st, Json));
+            lastCheckpoint = clock.Elapsed;
+        }
+
+        TimeSpan? Remaining()
+        {
+            double done = step - startStep;
+            if (done < 1) return null;
+            double perStep = clock.Elapsed.TotalSeconds / done;
+            double bySteps = stepLimit == long.MaxValue ? double.PositiveInfinity : (stepLimit - step) * perStep;
+            double byTime = options.Duration is { } d ? Math.Max(0, (d - clock.Elapsed).TotalSeconds) : double.PositiveInfinity;
+            double r = Math.Min(bySteps, byTime);
+            return double.IsInfinity(r) ? null : TimeSpan.FromSeconds(r);
+        }
+
+        double Rate() => clock.Elapsed.TotalSeconds > 0 ? (step - startStep) * (double)batch / clock.Elapsed.TotalSeconds : 0;
+
+        try
+        {
+            if (step < stepLimit) StartNext(step);
+            while (step < stepLimit)
+            {
+                if (cancel.IsCancellationRequested) { cancelled = true; break; }
+                if (options.Duration is { } dur && clock.Elapsed >= dur) break;
+
+                var b = next is not null ? next.GetAwaiter().GetResult() : MakeBatch(step);
+                if (step + 1 < stepLimit) StartNext(step + 1); else next = null;
+
+                if (horizon == 0 && step - startStep == 20 && options.Duration is { } du)
+                {
+                    double perStep = clock.Elapsed.TotalSeconds / 20;
+                    horizon = step + (long)Math.Max(1, (du - clock.Elapsed).TotalSeconds / perStep);
+                }
+                double lr = LearningRateAt(step, horizon, options.LearningRate, options.MinLearningRate);
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+
+                double lossValue;
+                using (var scope = torch.NewDisposeScope())
+                {
+                    torch.manual_seed(NoiseModel.DeriveSeed(dropoutSeedBase, step));
+                    model.train();
+                    var x = torch.tensor(b.Inputs, new long[] { b.Count, b.Channels, b.Rows, b.Columns }).to(device);
+                    var y = torch.tensor(b.Targets, new long[] { b.Count, 1, b.Rows, b.Columns }).to(device);
+                    var output = model.call(x);
+                    var loss = Loss(output, y, cfg);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+                    lossValue = loss.item<float>();
+                }
+                step++;
+                intervalLossSum += lossValue;
+                intervalCount++;
+                string? evt = null;
+
+                if (step % options.ValidationInterval == 0 || step == stepLimit)
+                {
+                    lastTrain = intervalLossSum / intervalCount;
+                    intervalLossSum = 0;
+                    intervalCount = 0;
+                    var m = Evaluate(model, validation, cfg, device, options.ValidationSeed);
+                    lastVal = m.Loss;
+                    bestVal = Math.Min(bestVal, lastVal);
+                    AppendLog(Path.Combine(dir, LogFile), step, step * batch, priorSeconds + clock.Elapsed.TotalSeconds, lr, lastTrain, m);
+                    evt = "validation";
+                }
+                if ((options.CheckpointEverySteps is { } every && step % every == 0) || clock.Elapsed - lastCheckpoint >= options.CheckpointInterval)
+                {
+                    SaveCheckpoint();
+                    evt = evt is null ? "checkpoint" : evt + ", checkpoint";
+                }
+                progress?.Invoke(new TrainingProgress(step, horizon, step * batch, lr, intervalCount > 0 ? intervalLossSum / intervalCount : lastTrain,
+                    double.IsNaN(lastVal) ? null : lastVal, TimeSpan.FromSeconds(priorSeconds) + clock.Elapsed, Remaining(), Rate(), evt));
+            }
+        }
+        finally
+        {
+            try { next?.Wait(); } catch (AggregateException) { }
+        }
+
+        if (intervalCount > 0) lastTrain = intervalLossSum / intervalCount;
+        double trainingRate = Rate();
+        bool completed = !cancelled && step >= stepLimit;
+        SaveCheckpoint();
+        progress?.Invoke(new TrainingProgress(step, horizon, step * batch, LearningRateAt(step, horizon, options.LearningRate, options.MinLearningRate),
+            lastTrain, double.IsNaN(lastVal) ? null : lastVal, TimeSpan.FromSeconds(priorSeconds) + clock.Elapsed, TimeSpan.Zero, Rate(), "final evaluation"));
+
+        // Final figures on the fixed validation and test sets.
+        var valMetrics = Evaluate(model, validation, cfg, device, options.ValidationSeed);
+        lastVal = valMetrics.Loss;
+        MetricsCard? testMetrics = null;
+        if (options.TestSize > 0)
+            testMetrics = Evaluate(model, data.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed);
+
+        string weights = Path.Combine(dir, options.Name + ".pt");
+        string cardPath = Path.Combine(dir, options.Name + ".json");
+        AtomicFile.Write(weights, p => model.save(p));
+        var card = CardSoFar(completed);
+        card.Training.FinalValidationLoss = lastVal;
+        card.Validation = valMetrics;
+        card.Test = testMetrics;
+        card.WeightsFile = Path.GetFileName(weights);
+        card.WeightsSha256 = ModelCard.Sha256Of(weights);
+        card.Save(cardPath);
+        ModelCache.Forget(weights);
+
+        return new TrainingRun
+        {
+            RunDirectory = dir, ModelPath = weights, CardPath = cardPath, Steps = step, SamplesSeen = step * batch,
+            SessionSamples = (step - startStep) * batch, Seconds = card.Training.Seconds, SessionSeconds = clock.Elapsed.TotalSeconds,
+            SamplesPerSecond = trainingRate, FinalTrainingLoss = lastTrain, FinalValidationLoss = lastVal, BestValidationLoss = Math.Min(bestVal, lastVal),
+            Completed = completed, Resumed = resume, Validation = valMetrics, Test = testMetrics, Card = card,
+        };
+    }
+
+    private static void CheckSameRun(CheckpointState state, TrainerOptions o, UNetArchitecture arch)
+    {
+        var card = state.Card;
+        var problems = new List<string>();
+        if (card.Architecture != arch) problems.Add($"architecture {card.Architecture} vs {arch}");
+        if (card.ToInputSpec() != o.Inputs) problems.Add($"inputs {card.ToInputSpec()} vs {o.Inputs}");
+        var g = card.ToGrid();
+        if (g.Kernels != o.Grid.Kernels || !g.Acquisition1.Equals(o.Grid.Acquisition1) || !g.Acquisition2.Equals(o.Grid.Acquisition2)
+            || !g.Relaxation1.Equals(o.Grid.Relaxation1) || !g.Relaxation2.Equals(o.Grid.Relaxation2)) problems.Add($"grid {g} vs {o.Grid}");
+        if (card.Training.BatchSize != o.BatchSize) problems.Add($"batch size {card.Training.BatchSize} vs {o.BatchSize}");
+        if (card.Training.Seed != o.Seed) problems.Add($"seed {card.Training.Seed} vs {o.Seed}");
+        if (card.Training.Recipe != o.Recipe) problems.Add("training recipe");
+        if (problems.Count > 0)
+            throw new NmrInputException("ResumeMismatch", $"The checkpoint in {o.RunDirectory} is a different run: {string.Join("; ", problems)}. Resume with the run's own settings (omit them) or start a new run folder.");
+    }
+
+    private static ModelCard BuildCard(TrainerOptions o, UNetArchitecture arch, UNet model, long step, long horizon, double seconds,
+        double lastTrain, double lastVal, double bestVal, bool completed) => new()
+    {
+        Name = o.Name,
+        CreatedUtc = DateTime.UtcNow,
+        Architecture = arch,
+        ParameterCount = model.ParameterCount,
+        Inputs = InputCard.Of(o.Inputs),
+        Grid = GridCard.Of(o.Grid),
+        Training = new TrainingCard
+        {
+            Recipe = o.Recipe,
+            LearningRate = o.LearningRate,
+            MinLearningRate = o.MinLearningRate,
+            Schedule = $"cosine from {o.LearningRate:G3} to {o.MinLearningRate:G3} over {horizon} steps, then constant",
+            WeightDecay = o.EffectiveWeightDecay,
+            BatchSize = o.BatchSize,
+            Seed = o.Seed,
+            Steps = step,
+            HorizonSteps = horizon,
+            Samples = step * o.BatchSize,
+            Seconds = seconds,
+            Device = o.Device,
+            FinalTrainingLoss = lastTrain,
+            FinalValidationLoss = lastVal,
+            BestValidationLoss = bestVal,
+            Completed = completed,
+        },
+    };
+
+    /// <summary>The training loss of a batch: chi of map and projections (recipe) or MSE on max-scaled maps (paper).</summary>
+    public static Tensor Loss(Tensor output, Tensor target, InputConfiguration configuration)
+    {
+        if (configuration == InputConfiguration.Paper)
+        {
+            var scaled = target / target.amax(new long[] { 2, 3 }, keepdim: true).clamp_min(1e-12);
+            return torch.nn.functional.mse_loss(output, scaled);
+        }
+        var (c2, c1, c3) = Chi(UnitSum(output), target);
+        return (c2 + c1 + c3).mean();
+    }
+
+    /// <summary>The output normalised to unit sum per sample.</summary>
+    public static Tensor UnitSum(Tensor output) => output / (output.sum(new long[] { 2, 3 }, keepdim: true) + 1e-12);
+
+    /// <summary>Per-sample chi (paper eq. 7) of the 2D maps and both projections; <paramref name="p"/> and <paramref name="t"/> unit-sum [B, 1, n1, n2].</summary>
+    public static (Tensor Chi2D, Tensor Chi1, Tensor Chi2) Chi(Tensor p, Tensor t)
+    {
+        static Tensor One(Tensor tt, Tensor pp, long[] dims)
+        {
+            var d = tt - pp;
+            return (d * d / tt.clamp_min(1e-4)).sum(dims);
+        }
+        var chi2d = One(t, p, new long[] { 1, 2, 3 });
+        var chi1 = One(t.sum(3), p.sum(3), new long[] { 1, 2 });
+        var chi2 = One(t.sum(2), p.sum(2), new long[] { 1, 2 });
+        return (chi2d, chi1, chi2);
+    }
+
+    /// <summary>Loss and mean chi of a model on a fixed set (eval mode, no gradients).</summary>
+    public static MetricsCard Evaluate(UNet model, TrainingBatch set, InputConfiguration cfg, Device device, int seed, int chunk = 64)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        double loss = 0, c2 = 0, c1 = 0, c3 = 0;
+        var all2d = new List<double>(set.Count);
+        int inLen = set.Channels * set.Rows * set.Columns, plane = set.Rows * set.Columns;
+        using (torch.no_grad())
+        {
+            for (int start = 0; start < set.Count; start += chunk)
+            {
+                using var scope = torch.NewDisposeScope();
+                int n = Math.Min(chunk, set.Count - start);
+                var x = torch.tensor(set.Inputs.AsSpan(start * inLen, n * inLen).ToArray(), new long[] { n, set.Channels, set.Rows, set.Columns }).to(device);
+                var y = torch.tensor(set.Targets.AsSpan(start * plane, n * plane).ToArray(), new long[] { n, 1, set.Rows, set.Columns }).to(device);
+                var output = model.call(x);
+                loss += Loss(output, y, cfg).item<float>() * n;
+                var (a, b, c) = Chi(UnitSum(output), y);
+                var a64 = a.cpu().to(ScalarType.Float64).data<double>().ToArray();
+                all2d.AddRange(a64);
+                c2 += a64.Sum();
+                c1 += b.sum().item<float>();
+                c3 += c.sum().item<float>();
+            }
+        }
+        if (wasTraining) model.train();
+        all2d.Sort();
+        return new MetricsCard
+        {
+            Count = set.Count, Seed = seed, Loss = loss / set.Count, Chi2D = c2 / set.Count, ChiT1 = c1 / set.Count, ChiT2 = c3 / set.Count,
+            MedianChi2D = all2d.Count == 0 ? double.NaN : (all2d[(all2d.Count - 1) / 2] + all2d[all2d.Count / 2]) / 2,
+        };
+    }
+
+    private static void AppendLog(string path, long step, long samples, double seconds, double lr, double train, MetricsCard val)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{step},{samples},{seconds:F1},{lr:G6},{train:G6},{val.Loss:G6},{val.Chi2D:G6},{val.ChiT1:G6},{val.ChiT2:G6}\n");
+        File.AppendAllText(path, line);
+    }
+
+    /// <summary>Drops log lines written after the checkpoint a run resumes from.</summary>
+    private static void TrimLog(string path, long step)
+    {
+        if (!File.Exists(path)) { File.WriteAllText(path, LogHeader + "\n"); return; }
+        var sb = new StringBuilder();
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.StartsWith("step", StringComparison.Ordinal)) { sb.Append(line).Append('\n'); continue; }
+            int comma = line.IndexOf(',');
+            if (comma > 0 && long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) && s <= step)
+                sb.Append(line).Append('\n');
+        }
+        File.WriteAllText(path, sb.ToString());
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Management.Automation;
+using NmrInversion.Engine;
+using NmrInversion.Engine.Network;
+using NmrInversion.Engine.Signals;
+
+namespace NmrInversion.Commands;
+
+/// <summary>
+/// <para type="synopsis">Inverts 2D NMR signals with a trained U-Net (the shipped model in pretrained/, or -ModelPath).</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "NmrUnetInversion")]
+[OutputType(typeof(UnetResult))]
+public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
+{
+    /// <summary>Misfit (residual per point / noise level) above which a result gets a warning.</summary>
+    public const double MisfitWarning = 3;
+
+    /// <summary>The signal(s) to invert; they must be on the grid and kernels the model was trained for.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Signal2D? Signal { get; set; }
+
+    /// <summary>The model: its weights file NAME.pt, its card NAME.json, or a folder holding model.json. Default: pretrained/model.json of the module.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? ModelPath { get; set; }
+
+    /// <summary>Signals per forward pass; results are written when a batch is full and at the end, in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>cpu, cuda or auto.</summary>
+    [Parameter]
+    [ValidateSet("cpu", "cuda", "auto")]
+    public string Device { get; set; } = "cpu";
+
+    private LoadedModel? _model;
+    private readonly List<Signal2D> _pending = new();
+
+    protected override void BeginProcessing()
+    {
+        string path = ModelPath is null ? DefaultModelPath() : GetUnresolvedProviderPathFromPSPath(ModelPath);
+        int before = ModelCache.LoadCount;
+        Run(() => _model = ModelCache.Get(path, Device), path);
+        var m = _model!;
+        WriteVerbose(ModelCache.LoadCount > before
+            ? string.Create(CultureInfo.InvariantCulture, $"Loaded model '{m.Name}' from {m.WeightsPath} in {m.LoadSeconds:F2} s ({m.Inputs}; {m.Card.Training.Samples} training samples).")
+            : $"Using model '{m.Name}' loaded at {m.LoadedAt:T} (cached).");
+    }
+
+    protected override void ProcessRecord()
+    {
+        var signal = Signal!;
+        bool ok = false;
+        RunForItem(() => { UnetInversion.CheckSignal(_model!, signal); ok = true; }, signal);
+        if (!ok) return;
+        _pending.Add(signal);
+        if (_pending.Count >= BatchSize) Flush();
+    }
+
+    protected override void EndProcessing() => Flush();
+
+    private void Flush()
+    {
+        if (_pending.Count == 0 || Stopping) return;
+        IReadOnlyList<UnetResult> results = Array.Empty<UnetResult>();
+        Run(() => results = UnetInversion.Invert(_model!, _pending), _pending[0]);
+        _pending.Clear();
+        foreach (var r in results)
+        {
+            if (r.Misfit > MisfitWarning)
+                WriteWarning(string.Create(CultureInfo.InvariantCulture,
+                    $"U-Net result for '{r.Name}' misfits the data: residual {r.Misfit:G3} times the noise level per point. The signal may be unlike the model's training data (grid, SNR, shape of the distribution); compare with Tikhonov."));
+            WriteObject(r);
+        }
+    }
+
+    /// <summary>pretrained/model.json beside the module: the manifest is at the repository root and the binaries in module/bin.</summary>
+    private string DefaultModelPath()
+    {
+        string? dir = Path.GetDirectoryName(typeof(InvokeNmrUnetInversionCommand).Assembly.Location);
+        var tried = new List<string>();
+        for (int up = 0; dir is not null && up < 4; up++, dir = Path.GetDirectoryName(dir))
+        {
+            string candidate = Path.Combine(dir, "pretrained", "model.json");
+            tried.Add(candidate);
+            if (File.Exists(candidate)) return candidate;
+        }
+        ThrowTerminatingError(new ErrorRecord(
+            new NmrInputException("PretrainedModelMissing",
+                $"No pretrained U-Net is installed (looked for {string.Join(", ", tried)}). Train one with Start-NmrTraining and pass its model with -ModelPath, or place it as pretrained/model.pt + model.json.",
+                InputProblem.NotFound),
+            "PretrainedModelMissing", ErrorCategory.ObjectNotFound, null));
+        return "";
+    }
+}

@@ -1,0 +1,37 @@
+# U-Net: training speed (recipe vs paper inputs, 16 base channels, 64 x 64), model load time, single-signal latency
+# after load, and batch throughput. Targets: < 10 ms per 64x64 signal in a batch, load < 1 s.
+# Uses pretrained/model.json when present, else the model trained here (a few steps: accuracy is not the point).
+# Every row: Operation, Value, Unit, Target.
+$root = Join-Path ([IO.Path]::GetTempPath()) ("nmr-unet-bench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+function Row($Operation, $Value, $Unit, $Target = '') { [pscustomobject]@{ Operation = $Operation; Value = [math]::Round($Value, 2); Unit = $Unit; Target = $Target } }
+try {
+    foreach ($inputs in 'Recipe', 'Paper') {
+        $run = Start-NmrTraining (Join-Path $root $inputs) -Inputs $inputs -BaseChannels 16 -Depth 4 -BatchSize 32 -Samples 640 `
+            -ValidationInterval 1000 -ValidationSize 32 -TestSize 0
+        Row "Training, $inputs inputs, 16 base channels, batch 32, 64x64 ($([TorchSharp.torch]::get_num_threads()) threads)" $run.SamplesPerSecond 'samples/s'
+    }
+    $shipped = Join-Path $PSScriptRoot '../../pretrained/model.json'
+    $model = if (Test-Path $shipped) { $shipped } else { Join-Path $root 'Recipe/model.pt' }
+
+    # Load time: a fresh load (card, SHA-256, weights, warm-up), bypassing the cache; best of 3.
+    $cardPath = [NmrInversion.Engine.Network.ModelCard]::CardPathFor($model)
+    $card = [NmrInversion.Engine.Network.ModelCard]::Load($cardPath)
+    $loads = 1..3 | ForEach-Object {
+        [NmrInversion.Engine.Network.ModelCache]::Load($card, $cardPath, $card.WeightsPathBeside($cardPath), [TorchSharp.DeviceType]::CPU).LoadSeconds
+    }
+    Row "Model load, $($card.Architecture.BaseChannels) base channels" (1000 * ($loads | Measure-Object -Minimum).Minimum) 'ms' '< 1000 ms'
+
+    $signals = New-NmrDistribution -Random -Count 64 -Seed 7 | New-NmrSignal -Snr 200 -Seed 7
+    $one = $signals[0]
+    $null = $one | Invoke-NmrUnetInversion -ModelPath $model -WarningAction SilentlyContinue   # loads into the cache
+    $times = 1..11 | ForEach-Object { (Measure-Command { $null = $one | Invoke-NmrUnetInversion -ModelPath $model -WarningAction SilentlyContinue }).TotalMilliseconds }
+    Row 'Single 64x64 signal after load (cmdlet, median of 11)' ($times | Sort-Object)[5] 'ms'
+
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $results = $signals | Invoke-NmrUnetInversion -ModelPath $model -BatchSize 64 -WarningAction SilentlyContinue
+    $sw.Stop()
+    Row "Batch of $($results.Count) 64x64 signals" ($sw.Elapsed.TotalMilliseconds / $results.Count) 'ms/signal' '< 10 ms'
+}
+finally {
+    Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+}

@@ -1,0 +1,119 @@
+BeforeAll {
+    Import-Module "$PSScriptRoot/../../NmrInversion.psd1" -Force
+    # The tiny model misfits most signals; the warning itself is tested below with -WarningVariable.
+    $PSDefaultParameterValues['Invoke-NmrUnetInversion:WarningAction'] = 'SilentlyContinue'
+    function Get-ErrorRecord([scriptblock] $Script) {
+        try { & $Script; return $null } catch { return $_ }
+    }
+    # A tiny model trained here (seconds): 16 x 16 paper-like grid, 4 base channels, depth 2.
+    $script:runDir = Join-Path ([IO.Path]::GetTempPath()) ("nmr-unet-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $script:run = Start-NmrTraining $script:runDir -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 16 -Samples 320 -LearningRate 1e-2 `
+        -ValidationInterval 10 -ValidationSize 32 -TestSize 16 -Name tiny
+    $script:model = $script:run.ModelPath
+    $script:grid = @{ AcquisitionAxis1 = $script:run.Card.Grid.Acquisition1.Values; AcquisitionAxis2 = $script:run.Card.Grid.Acquisition2.Values }
+}
+
+AfterAll {
+    Remove-Item $script:runDir -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Start-NmrTraining' {
+    It 'trains for the requested samples and writes a model with its card and log' {
+        $script:run.SamplesSeen | Should -Be 320
+        $script:run.Completed | Should -BeTrue
+        Test-Path $script:model | Should -BeTrue
+        Test-Path ([IO.Path]::ChangeExtension($script:model, '.json')) | Should -BeTrue
+        (Import-Csv (Join-Path $script:runDir 'training-log.csv')).Count | Should -Be 2
+        $card = Get-Content ([IO.Path]::ChangeExtension($script:model, '.json')) -Raw | ConvertFrom-Json
+        $card.WeightsSha256 | Should -Be (Get-FileHash $script:model -Algorithm SHA256).Hash.ToLowerInvariant()
+        $card.Training.Samples | Should -Be 320
+    }
+
+    It 'resumes a finished run to a larger sample total' {
+        $more = Start-NmrTraining $script:runDir -Resume -Samples 352
+        $more.Steps | Should -Be 22
+        $more.SessionSamples | Should -Be 32
+        $more.Resumed | Should -BeTrue
+    }
+
+    It 'refuses to start over an existing run' {
+        $e = Get-ErrorRecord { Start-NmrTraining $script:runDir -GridSize 16 -Samples 16 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'RunDirectoryInUse*'
+    }
+
+    It 'needs a limit' {
+        $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'nolimit') -GridSize 16 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'TrainingLimitMissing*'
+    }
+}
+
+Describe 'Invoke-NmrUnetInversion' {
+    It 'runs the pipeline New-NmrDistribution | New-NmrSignal | Invoke-NmrUnetInversion | Measure-NmrChi' {
+        $results = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 |
+            New-NmrSignal -Snr 100, 1000 -Seed 3 @grid |
+            Invoke-NmrUnetInversion -ModelPath $script:model
+        $results.Count | Should -Be 2
+        $results[0].Method | Should -Be 'U-Net'
+        $results[0].ModelName | Should -Be 'tiny'
+        $results.Snr | Should -Be @(100, 1000)
+        $results[0].Distribution.Sum | Should -BeGreaterThan 0.999999
+        $results[0].Misfit | Should -BeGreaterThan 0
+        $chi = $results | Measure-NmrChi
+        $chi.Count | Should -Be 2
+        $chi[0].Method | Should -Be 'U-Net'
+        $chi[0].Chi2D | Should -BeGreaterThan 0
+    }
+
+    It 'emits results in input order across batches' {
+        $signals = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 | New-NmrSignal -Snr 10, 20, 30, 40, 50 -Seed 1 @grid
+        $results = $signals | Invoke-NmrUnetInversion -ModelPath $script:model -BatchSize 2
+        $results.Snr | Should -Be @(10, 20, 30, 40, 50)
+        $results[4].Signal | Should -Be $signals[4]
+    }
+
+    It 'loads the model once per process and reuses it' {
+        $d = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16
+        $s = $d | New-NmrSignal -Snr 100 -Seed 1 @grid
+        $null = $s | Invoke-NmrUnetInversion -ModelPath $script:model
+        $count = [NmrInversion.Engine.Network.ModelCache]::LoadCount
+        $loaded = [NmrInversion.Engine.Network.ModelCache]::Get($script:model, 'cpu').LoadedAt
+        $null = $s | Invoke-NmrUnetInversion -ModelPath ([IO.Path]::ChangeExtension($script:model, '.json'))
+        [NmrInversion.Engine.Network.ModelCache]::LoadCount | Should -Be $count
+        [NmrInversion.Engine.Network.ModelCache]::Get($script:model, 'cpu').LoadedAt | Should -Be $loaded
+    }
+
+    It 'reports a missing model file as ObjectNotFound' {
+        $s = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 | New-NmrSignal -Snr 100 -Seed 1 @grid
+        $e = Get-ErrorRecord { $s | Invoke-NmrUnetInversion -ModelPath (Join-Path $script:runDir 'none.pt') -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ModelFileMissing*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'refuses a signal on another grid, per item' {
+        $wrong = New-NmrDistribution -Preset B | New-NmrSignal -Snr 100 -Seed 1
+        $right = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 | New-NmrSignal -Snr 100 -Seed 1 @grid
+        $out = $wrong, $right | Invoke-NmrUnetInversion -ModelPath $script:model -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ModelGridMismatch*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'warns when the result misfits the data' {
+        # A flat signal no relaxation map produces: the reconstruction cannot explain it.
+        $good = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 | New-NmrSignal -Snr 1000 -Seed 1 @grid
+        $values = [double[,]]::new(16, 16)
+        for ($i = 0; $i -lt 16; $i++) { for ($j = 0; $j -lt 16; $j++) { $values[$i, $j] = if (($i + $j) % 2) { 1 } else { -1 } } }
+        $odd = [NmrInversion.Engine.Signals.Signal2D]::new($values, $good.Axis1, $good.Axis2, $good.Kernels, $good.RelaxationAxis1, $good.RelaxationAxis2, 0.001, $null, $null, 'checkerboard', $null, $null)
+        $r = $odd | Invoke-NmrUnetInversion -ModelPath $script:model -WarningVariable warns -WarningAction SilentlyContinue
+        $r.Misfit | Should -BeGreaterThan 3
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -BeLike '*checkerboard*misfits*'
+    }
+
+    It 'formats results as a table with the misfit' {
+        $r = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 | New-NmrSignal -Snr 100 -Seed 1 @grid | Invoke-NmrUnetInversion -ModelPath $script:model
+        $text = $r | Format-Table | Out-String
+        $text | Should -Match 'Misfit'
+        $text | Should -Match 'tiny'
+    }
+}
