@@ -24,6 +24,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     /// <summary>The model: its weights file NAME.pt, its card NAME.json, or a folder holding model.json. Default: pretrained/model.json of the module.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelPathCompleter))]
     public string? ModelPath { get; set; }
 
     /// <summary>Signals per forward pass; results are written when a batch is full and at the end, in input order.</summary>

@@ -86,6 +86,27 @@ Describe 'Tab completion' {
     }
 }
 
+Describe 'Tab completion of models and choices' {
+    It 'completes -ModelPath with model cards and describes them' {
+        $dir = Join-Path $TestDrive 'models'
+        $run = Start-NmrTraining $dir -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 8 -Samples 16 -TestSize 8 -ValidationSize 8 -Name tiny
+        Set-Content (Join-Path $dir 'notes.json') '{"not": "a model card"}'
+        $line = "Invoke-NmrUnetInversion -ModelPath $dir/"
+        $r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $texts = @($r.CompletionMatches.CompletionText)
+        $texts | Should -Contain "$dir/tiny.json"
+        $texts | Should -Not -Contain "$dir/notes.json"
+        ($r.CompletionMatches | Where-Object CompletionText -eq "$dir/tiny.json").ToolTip | Should -Match 'depth 2, 4 base channels'
+    }
+
+    It 'completes -Device and -AlphaMethod with their values' {
+        $line = 'Invoke-NmrUnetInversion -Device '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('cpu', 'cuda', 'auto')
+        $line = 'Invoke-NmrTikhonov -AlphaMethod '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'Gcv'
+    }
+}
+
 Describe 'Help markdown converter' {
     It 'turns a platyPS page into MAML that keeps examples, parameter metadata and links' {
         $md = @'
