@@ -225,41 +225,65 @@ public sealed class Mtgv
     /// <summary>P = V1^T X V2 into <paramref name="result"/> (k1 x k2).</summary>
     internal void ProjectInto(double[,] x, double[,] result)
     {
-        var v1 = _p.V1; var v2 = _p.V2;
-        Array.Clear(_t1);
-        for (int p = 0; p < _n1; p++)
-            for (int i = 0; i < _k1; i++)
+        var v1 = Flat(_p.V1); var v2 = Flat(_p.V2); var xs = Flat(x); var t1 = Flat(_t1); var r = Flat(result);
+        int n1 = _n1, n2 = _n2, k1 = _k1, k2 = _k2;
+        t1.Clear();
+        for (int p = 0; p < n1; p++)
+        {
+            var xRow = xs.Slice(p * n2, n2);
+            var vRow = v1.Slice(p * k1, k1);
+            for (int i = 0; i < k1; i++)
             {
-                double a = v1[p, i];
-                for (int j = 0; j < _n2; j++) _t1[i, j] += a * x[p, j];
+                double a = vRow[i];
+                var tRow = t1.Slice(i * n2, n2);
+                for (int j = 0; j < tRow.Length; j++) tRow[j] += a * xRow[j];
             }
-        for (int i = 0; i < _k1; i++)
-            for (int j = 0; j < _k2; j++)
+        }
+        r.Clear();
+        for (int i = 0; i < k1; i++)
+        {
+            var tRow = t1.Slice(i * n2, n2);
+            var rRow = r.Slice(i * k2, k2);
+            for (int q = 0; q < n2; q++)
             {
-                double s = 0;
-                for (int q = 0; q < _n2; q++) s += _t1[i, q] * v2[q, j];
-                result[i, j] = s;
+                double a = tRow[q];
+                var vRow = v2.Slice(q * k2, k2);
+                for (int j = 0; j < rRow.Length; j++) rRow[j] += a * vRow[j];
             }
+        }
     }
 
     /// <summary>X -= V1 P V2^T.</summary>
     private void ExpandSubtractInto(double[,] p, double[,] x)
     {
-        var v1 = _p.V1; var v2 = _p.V2;
+        var v1 = Flat(_p.V1); var v2 = Flat(_p.V2); var ps = Flat(p); var t2 = Flat(_t2); var xs = Flat(x);
+        int n1 = _n1, n2 = _n2, k1 = _k1, k2 = _k2;
         // T2 = P V2^T (k1 x n2)
-        for (int i = 0; i < _k1; i++)
-            for (int j = 0; j < _n2; j++)
+        for (int i = 0; i < k1; i++)
+        {
+            var pRow = ps.Slice(i * k2, k2);
+            var tRow = t2.Slice(i * n2, n2);
+            for (int j = 0; j < n2; j++)
             {
+                var vRow = v2.Slice(j * k2, k2);
                 double s = 0;
-                for (int q = 0; q < _k2; q++) s += p[i, q] * v2[j, q];
-                _t2[i, j] = s;
+                for (int q = 0; q < pRow.Length; q++) s += pRow[q] * vRow[q];
+                tRow[j] = s;
             }
-        for (int r = 0; r < _n1; r++)
-            for (int i = 0; i < _k1; i++)
+        }
+        for (int r = 0; r < n1; r++)
+        {
+            var xRow = xs.Slice(r * n2, n2);
+            var vRow = v1.Slice(r * k1, k1);
+            for (int i = 0; i < k1; i++)
             {
-                double a = v1[r, i];
-                if (a == 0) continue;
-                for (int j = 0; j < _n2; j++) x[r, j] -= a * _t2[i, j];
+                double a = vRow[i];
+                var tRow = t2.Slice(i * n2, n2);
+                for (int j = 0; j < xRow.Length; j++) xRow[j] -= a * tRow[j];
             }
+        }
     }
+
+    private static Span<double> Flat(double[,] a) =>
+        System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a[0, 0], a.Length);
 }
