@@ -14,6 +14,12 @@
         'New-NmrSignal'
         'Measure-NmrChi'
         'Get-NmrDevice'
+        'Export-NmrPlot'
+        'Import-NmrSignal'
+        'Export-NmrSignal'
+        'Export-NmrDistribution'
+        'Get-NmrPeak'
+        'Invoke-NmrTikhonov'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -45,7 +45,8 @@ $env:DOTNET_NOLOGO = '1'
 Import-Module (Join-Path $root 'build/ElfVersionNeed.psm1') -Force
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    # A simple function (not advanced): dotnet's own switches such as -o must not bind to common parameters.
+    $Arguments = [string[]]$args
     Write-Host "dotnet $($Arguments -join ' ')" -ForegroundColor DarkGray
     & dotnet @Arguments
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
@@ -65,6 +66,7 @@ function Invoke-Build {
     Invoke-Dotnet publish (Join-Path $root 'src/NmrInversion/NmrInversion.csproj') -c $Configuration -r $rid --self-contained false `
         "-p:NmrBackend=$Backend" -o $moduleBin --nologo -v quiet
     Repair-TorchNative $moduleBin
+    & (Join-Path $root 'build/Build-Help.ps1') -Root $root -OutputPath (Join-Path $root 'en-US')
     Write-Host "Built NmrInversion $version ($Backend, $rid) in $moduleBin" -ForegroundColor Green
 }
 
@@ -77,7 +79,7 @@ function Get-PesterModulePath {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package   # builds, and writes the package the installation test uses
     $results = Join-Path $root 'artifacts/test-results'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Path $results -Force | Out-Null
@@ -134,8 +136,21 @@ function Invoke-Package {
     New-Item -ItemType Directory -Path $target -Force | Out-Null
     Copy-Item (Join-Path $root 'NmrInversion.psd1') $target
     Copy-Item (Join-Path $root 'module') $target -Recurse
-    if (Test-Path (Join-Path $root 'pretrained')) { Copy-Item (Join-Path $root 'pretrained') $target -Recurse }
+    Copy-Item (Join-Path $root 'en-US') $target -Recurse
+    Copy-Item (Join-Path $root 'pretrained') $target -Recurse
+    # libtorch ships test, Python and mobile backends that nothing here loads (ldd of libLibTorchSharp.so needs
+    # libtorch, libc10, libtorch_cpu and libgomp); leave them out of the package.
+    $unused = 'libtorch_python.*', 'libtorchbind_test.*', 'libjitbackend_test.*', 'libbackend_with_compiler.*', 'libnnapi_backend.*', 'libaoti_custom_ops.*', '*.pdb', '*.xml'
+    Get-ChildItem (Join-Path $target 'module/bin') -File -Include $unused -Recurse | Remove-Item -Force
     Write-Host "Module folder: $target (copy its parent NmrInversion/ into a folder on `$env:PSModulePath)" -ForegroundColor Green
+
+    $packages = Join-Path $artifacts 'packages'
+    New-Item -ItemType Directory -Path $packages -Force | Out-Null
+    Remove-Item (Join-Path $packages "NmrInversion.$version.nupkg") -ErrorAction SilentlyContinue
+    Compress-PSResource -Path $target -DestinationPath $packages
+    $nupkg = Join-Path $packages "NmrInversion.$version.nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg" }
+    Write-Host "Package: $nupkg ($([math]::Round((Get-Item $nupkg).Length / 1MB)) MB)" -ForegroundColor Green
 }
 
 function Invoke-Clean {

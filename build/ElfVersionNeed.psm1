@@ -43,6 +43,8 @@ function Get-ElfVersionNeed {
     <# Lists the Vernaux entries of an ELF64 little-endian file: library, version name, hash, file offsets. #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][string] $Path, [byte[]] $Bytes)
+    $ErrorActionPreference = 'Stop'
+    $Path = (Resolve-Path -LiteralPath $Path).ProviderPath
     if (-not $Bytes) { $Bytes = [System.IO.File]::ReadAllBytes($Path) }
     if ($Bytes.Length -lt 64 -or $Bytes[0] -ne 0x7f -or $Bytes[1] -ne 0x45 -or $Bytes[2] -ne 0x4c -or $Bytes[3] -ne 0x46) {
         throw "Not an ELF file: $Path"
@@ -110,6 +112,8 @@ function Repair-ElfVersionNeed {
         [Parameter(Mandatory)][string] $Path,
         [string[]] $Available = (Get-SystemLibStdCxxVersions)
     )
+    $ErrorActionPreference = 'Stop'
+    $Path = (Resolve-Path -LiteralPath $Path).ProviderPath
     if (-not $Available -or $Available.Count -eq 0) { Write-Verbose 'No system libstdc++ found; nothing to do.'; return }
     $bytes = [System.IO.File]::ReadAllBytes($Path)
     $changed = $false

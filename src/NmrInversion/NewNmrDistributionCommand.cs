@@ -90,7 +90,12 @@ public sealed class NewNmrDistributionCommand : NmrCmdlet
             case ComponentSet:
                 Run(() =>
                 {
-                    var comps = Component.Select((c, k) => c is { Length: 5 }
+                    // PowerShell binds -Component @(-1, 0.1, -2, 0.1, 1) as five one-element arrays: read that as one peak
+                    // (and a flat list of 10, 15, ... numbers as consecutive peaks).
+                    var groups = Component.All(c => c is { Length: 1 }) && Component.Length % 5 == 0
+                        ? Component.Select(c => c[0]).Chunk(5).ToArray()
+                        : Component;
+                    var comps = groups.Select((c, k) => c is { Length: 5 }
                         ? new LognormalComponent(c[0], c[1], c[2], c[3], c[4])
                         : throw new NmrInputException("ComponentShapeInvalid",
                             $"Component {k + 1} has {c?.Length ?? 0} numbers; each needs five: axis-1 log10 mean, axis-1 log10 sd, axis-2 log10 mean, axis-2 log10 sd, weight.")).ToArray();

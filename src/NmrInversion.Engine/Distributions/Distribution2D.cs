@@ -3,6 +3,9 @@ using NmrInversion.Engine.Grids;
 
 namespace NmrInversion.Engine.Distributions;
 
+/// <summary>A cell of a distribution's grid: its indices and axis values.</summary>
+public sealed record GridPoint(int Index1, int Index2, double Value1, double Value2);
+
 /// <summary>
 /// A relaxation (or diffusion) distribution F on a grid: <see cref="Values"/>[i, j] is the amplitude at
 /// (<see cref="Axis1"/>[i], <see cref="Axis2"/>[j]). Distributions are non-negative and normalised to unit sum
@@ -35,7 +38,8 @@ public sealed class Distribution2D
                 sum += v;
             }
         _values = (double[,])values.Clone();
-        if (sum > 0 && !double.IsInfinity(sum))
+        // A map already normalised (|sum - 1| <= 1e-12) is kept bit for bit, so saved distributions read back exactly.
+        if (sum > 0 && !double.IsInfinity(sum) && Math.Abs(sum - 1.0) > 1e-12)
         {
             for (int i = 0; i < _values.GetLength(0); i++)
                 for (int j = 0; j < _values.GetLength(1); j++)
@@ -128,13 +132,13 @@ public sealed class Distribution2D
     }
 
     /// <summary>Grid position of the largest amplitude.</summary>
-    public (int Index1, int Index2, double Value1, double Value2) Peak()
+    public GridPoint Peak()
     {
         int bi = 0, bj = 0;
         for (int i = 0; i < _values.GetLength(0); i++)
             for (int j = 0; j < _values.GetLength(1); j++)
                 if (_values[i, j] > _values[bi, bj]) { bi = i; bj = j; }
-        return (bi, bj, Axis1[bi], Axis2[bj]);
+        return new GridPoint(bi, bj, Axis1[bi], Axis2[bj]);
     }
 
     public override string ToString() => $"{Name} {Axis1.Name}-{Axis2.Name} distribution, {Size}";

@@ -119,6 +119,38 @@ public sealed class CompressedProblem
         return Expand(x);
     }
 
+    /// <summary>
+    /// Default of <see cref="SignificantCoefficients"/>' factor: keep the coefficients that can carry signal at the noise
+    /// level. (With 0.1 instead, 64x64 T1-T2 signals keep about 40 % more coefficients and reconstruct with the same chi.)
+    /// </summary>
+    public const double DefaultTruncationFactor = 1.0;
+
+    /// <summary>
+    /// The truncation rule of the fast 2D inversion (Venkataraman, Song and Hürlimann 2002, section III): the (i, j) whose
+    /// coefficient C_ij can hold signal above <paramref name="factor"/> times the noise. A non-negative F contributes
+    /// Sigma_ij (V1^T F V2)_ij to C_ij, and |(V1^T F V2)_ij| &lt;= ||F||_2 &lt;= sum F ~ max |S| for kernels bounded by 1
+    /// (recovery, decay and diffusion kernels all are), while the noise in every C_ij has the standard deviation
+    /// <paramref name="noiseSigma"/> of the data (U1, U2 are orthonormal). Hence the rule
+    /// Sigma_ij * max |S| &gt;= factor * noiseSigma; coefficients below it are noise whatever F is, and dropping them changes
+    /// the solution of a regularized problem by a negligible amount. A noise level that is zero or not a number keeps every
+    /// coefficient above <see cref="NoiseOnlyThreshold"/>. Row-major order; (0, 0) is always kept. Shared by Tikhonov,
+    /// MTGV and the network inputs.
+    /// </summary>
+    public IReadOnlyList<(int I, int J)> SignificantCoefficients(double noiseSigma, double factor = DefaultTruncationFactor)
+    {
+        if (double.IsNaN(factor) || double.IsInfinity(factor) || factor < 0)
+            throw new NmrInputException("TruncationFactorInvalid", $"The truncation factor must be a finite number >= 0; got {factor}.");
+        double maxSigma = Sigma[0, 0];
+        double floor = NoiseOnlyThreshold * maxSigma;
+        if (noiseSigma > 0 && !double.IsInfinity(noiseSigma) && MaxAbs > 0)
+            floor = Math.Max(floor, factor * noiseSigma / MaxAbs);
+        var kept = new List<(int, int)>();
+        for (int i = 0; i < Rank1; i++)
+            for (int j = 0; j < Rank2; j++)
+                if (Sigma[i, j] >= floor || (i == 0 && j == 0)) kept.Add((i, j));
+        return kept;
+    }
+
     private double CNormSquared()
     {
         double s = 0;

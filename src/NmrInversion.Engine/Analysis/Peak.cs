@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace NmrInversion.Engine.Analysis;
+
+/// <summary>
+/// One peak of a distribution: a connected region above a fraction of the maximum. Positions are mass-weighted log
+/// means reported as 10^mean (s for T1/T2, m^2/s for D); widths are mass-weighted standard deviations of log10 (decades,
+/// comparable with the log sd of Table 1). 1D distributions have no second position, width or ratio (null).
+/// </summary>
+public sealed record Peak(
+    int Index,
+    string Source,
+    string Axis1Name,
+    string Axis2Name,
+    double Position1,
+    double? Position2,
+    double LogMean1,
+    double? LogMean2,
+    double LogWidth1,
+    double? LogWidth2,
+    double Fraction,
+    double Height,
+    int Cells)
+{
+    /// <summary>Position1 / Position2 (T1/T2 for a T1-T2 map); null for 1D.</summary>
+    public double? Ratio => Position2 is { } p2 ? Position1 / p2 : null;
+
+    /// <summary>The T1 position (s), if an axis is T1.</summary>
+    public double? T1 => Axis1Name == "T1" ? Position1 : null;
+
+    /// <summary>The T2 position (s): axis 2 if it is T2, else axis 1 if it is T2 (T2-T2 maps report the second).</summary>
+    public double? T2 => Axis2Name == "T2" ? Position2 : Axis1Name == "T2" ? Position1 : null;
+
+    /// <summary>The diffusion coefficient position (m^2/s), if an axis is D.</summary>
+    public double? D => Axis1Name == "D" ? Position1 : Axis2Name == "D" ? Position2 : null;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"Peak {Index}: {Axis1Name} {Position1:G4}{(Position2 is { } p ? $", {Axis2Name} {p:G4}" : "")}, fraction {Fraction:0.###}");
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using NmrInversion.Engine.Distributions;
+using NmrInversion.Engine.Kernels;
+using NmrInversion.Engine.Regularization;
+using NmrInversion.Engine.Signals;
+
+namespace NmrInversion.Engine.Inversion;
+
+/// <summary>Settings of a Tikhonov inversion. Defaults: GCV over 16 alphas spanning 5 decades around the linear GCV minimum.</summary>
+public sealed record TikhonovOptions
+{
+    /// <summary>A fixed alpha (skips the search).</summary>
+    public double? Alpha { get; init; }
+
+    /// <summary>How alpha is chosen when <see cref="Alpha"/> is not given.</summary>
+    public AlphaMethod AlphaMethod { get; init; } = AlphaMethod.Gcv;
+
+    /// <summary>Search range (both or neither). Default: [a0 / 10^DecadesBelow, a0 * 10^DecadesAbove], a0 the linear GCV minimum.</summary>
+    public double? AlphaMinimum { get; init; }
+
+    public double? AlphaMaximum { get; init; }
+
+    /// <summary>Number of log-spaced alphas of the scan (GCV, S-curve).</summary>
+    public int AlphaCount { get; init; } = 16;
+
+    /// <summary>Default range: decades below and above the linear GCV minimum.</summary>
+    public double DecadesBelow { get; init; } = 3;
+
+    public double DecadesAbove { get; init; } = 2;
+
+    /// <summary>The compression's truncation factor (<see cref="CompressedProblem.SignificantCoefficients"/>).</summary>
+    public double TruncationFactor { get; init; } = CompressedProblem.DefaultTruncationFactor;
+
+    /// <summary>Relative gradient tolerance of the Newton iteration.</summary>
+    public double Tolerance { get; init; } = 1e-10;
+
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>Checks the settings; throws <see cref="NmrInputException"/> with a stable ErrorId.</summary>
+    public void Validate()
+    {
+        if (Alpha is { } a && (double.IsNaN(a) || double.IsInfinity(a) || a <= 0))
+            throw new NmrInputException("AlphaInvalid", $"-Alpha must be a finite number > 0; got {a}.");
+        if (AlphaMinimum.HasValue != AlphaMaximum.HasValue)
+            throw new NmrInputException("AlphaRangeInvalid", "Give both ends of the alpha range (minimum and maximum) or neither.");
+        if (AlphaMinimum is { } lo && AlphaMaximum is { } hi &&
+            (double.IsNaN(lo) || double.IsNaN(hi) || double.IsInfinity(hi) || lo <= 0 || !(hi > lo)))
+            throw new NmrInputException("AlphaRangeInvalid", $"The alpha range needs 0 < minimum < maximum < infinity; got [{lo}, {hi}].");
+        if (AlphaCount < 3 || AlphaCount > 1000)
+            throw new NmrInputException("AlphaCountInvalid", $"The number of alphas searched must be 3..1000; got {AlphaCount}.");
+        if (AlphaMethod == AlphaMethod.Fixed && Alpha is null)
+            throw new NmrInputException("AlphaMissing", "AlphaMethod Fixed needs an alpha.");
+        if (double.IsNaN(TruncationFactor) || double.IsInfinity(TruncationFactor) || TruncationFactor < 0)
+            throw new NmrInputException("TruncationFactorInvalid", $"The truncation factor must be a finite number >= 0; got {TruncationFactor}.");
+        if (!(Tolerance > 0) || Tolerance >= 1)
+            throw new NmrInputException("ToleranceInvalid", $"The tolerance must be in (0, 1); got {Tolerance}.");
+        if (MaxIterations < 1)
+            throw new NmrInputException("MaxIterationsInvalid", $"The iteration limit must be >= 1; got {MaxIterations}.");
+    }
+}
+
+/// <summary>
+/// Non-negative Tikhonov inversion of a 1D or 2D signal with automatic alpha (the fast 2D Laplace inversion of
+/// Venkataraman, Song and Hürlimann, IEEE Trans. Signal Process. 50 (2002) 1017): compress with the kernels' SVDs
+/// (<see cref="CompressedProblem.SignificantCoefficients"/>), solve min_{F&gt;=0} ||K1 F K2^T - S||^2 + alpha ||F||^2
+/// exactly by the Butler-Reeds-Dawson dual Newton method (<see cref="NonNegativeTikhonov"/>), choose alpha by GCV, BRD or
+/// the S-curve (<see cref="AlphaSearch"/>).
+/// </summary>
+public static class TikhonovInversion
+{
+    public static TikhonovResult Invert(Signal2D signal, TikhonovOptions? options = null, KernelSvdCache? cache = null,
+        CancellationToken cancellation = default, Action<TikhonovSolution>? visited = null)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        options ??= new TikhonovOptions();
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var problem = new CompressedProblem(signal, cache);
+        double? known = signal.NoiseSigma is { } ns && ns > 0 ? ns : null;
+        double noise = known ?? problem.NoiseEstimate;
+        var kept = problem.SignificantCoefficients(noise, options.TruncationFactor);
+        var solver = new NonNegativeTikhonov(problem, kept) { Tolerance = options.Tolerance, MaxIterations = options.MaxIterations };
+        var search = new AlphaSearch(solver, cancellation) { Visited = visited };
+
+        var method = options.Alpha is null ? options.AlphaMethod : AlphaMethod.Fixed;
+        (SearchCurve Curve, TikhonovSolution Chosen) outcome;
+        if (method == AlphaMethod.Fixed) outcome = search.Fixed(options.Alpha!.Value);
+        else
+        {
+            var (lo, hi) = Range(problem, solver, options);
+            outcome = method switch
+            {
+                AlphaMethod.Gcv => search.Gcv(lo, hi, options.AlphaCount),
+                AlphaMethod.SCurve => search.SCurve(lo, hi, options.AlphaCount),
+                AlphaMethod.Brd => search.Brd(noise / solver.Scale, BrdStart(lo, hi, options), lo * 1e-3, hi * 1e3),
+                _ => throw new ArgumentOutOfRangeException(nameof(options)),
+            };
+        }
+        var chosen = outcome.Chosen;
+        var f = chosen.Distribution;
+        var distribution = new Distribution2D(f, signal.RelaxationAxis1, signal.RelaxationAxis2, "Tikhonov");
+        double residual = Math.Sqrt(chosen.ResidualNormSquared) * solver.Scale;
+        double? noiseLevel = double.IsNaN(noise) ? null : noise;
+        return new TikhonovResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, noiseLevel, chosen.Alpha, method,
+            outcome.Curve, search.SearchConverged, chosen.Iterations, search.TotalIterations, chosen.Converged, solver.KeptCount, chosen.ActiveCount,
+            chosen.InfluenceTrace);
+    }
+
+    /// <summary>BRD starts at the linear GCV minimum of the default range (its geometric weights undo the asymmetric decades).</summary>
+    private static double BrdStart(double lo, double hi, TikhonovOptions options) =>
+        options.AlphaMinimum is null
+            ? Math.Pow(10, (options.DecadesAbove * Math.Log10(lo) + options.DecadesBelow * Math.Log10(hi)) / (options.DecadesAbove + options.DecadesBelow))
+            : Math.Sqrt(lo * hi);
+
+    /// <summary>The search range: the options' range, else decades around the linear GCV minimum.</summary>
+    public static (double Minimum, double Maximum) Range(CompressedProblem problem, NonNegativeTikhonov solver, TikhonovOptions options)
+    {
+        if (options.AlphaMinimum is { } lo && options.AlphaMaximum is { } hi) return (lo, hi);
+        var (smin, smax) = solver.SigmaRange;
+        double a0 = AlphaSearch.LinearGcvMinimum(problem, Math.Max(smin * smin * 1e-2, smax * smax * 1e-30), smax * smax);
+        return (a0 * Math.Pow(10, -options.DecadesBelow), a0 * Math.Pow(10, options.DecadesAbove));
+    }
+}

@@ -1,0 +1,147 @@
+using System.Management.Automation;
+using NmrInversion.Engine;
+using NmrInversion.Engine.Formats;
+using NmrInversion.Engine.Kernels;
+using NmrInversion.Engine.Signals;
+
+namespace NmrInversion.Commands;
+
+/// <summary>
+/// <para type="synopsis">Reads measured (or exported) NMR signals from files: delimited text, NmrInversion JSON, Magritek Spinsolve, Bruker minispec and Oxford Instruments GeoSpec.</para>
+/// </summary>
+[Cmdlet(VerbsData.Import, "NmrSignal")]
+[OutputType(typeof(Signal2D))]
+public sealed class ImportNmrSignalCommand : NmrCmdlet
+{
+    /// <summary>Measurement files, or Spinsolve folders (data file + acqu.par). Accepts Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>The file format; Auto (default) recognises it from the path and the first bytes.</summary>
+    [Parameter]
+    public SignalFormat Format { get; set; } = SignalFormat.Auto;
+
+    /// <summary>The experiment (kernel pair). Instrument files state it; plain CSV needs it.</summary>
+    [Parameter]
+    public Experiment? Experiment { get; set; }
+
+    /// <summary>How T1 is encoded when the file does not say: inversion recovery (default) or saturation recovery.</summary>
+    [Parameter]
+    public T1Recovery? T1Recovery { get; set; }
+
+    /// <summary>Unit of the time axes of delimited text (s or ms). Instrument files state theirs.</summary>
+    [Parameter]
+    [ValidateSet("s", "ms")]
+    public string TimeUnit { get; set; } = "s";
+
+    /// <summary>Unit of the b axis of delimited text: s/m2 (default), s/mm2 (1e6 s/m^2) or ms/um2 (1e9 s/m^2, NMRInversions.jl's CSV unit).</summary>
+    [Parameter]
+    [ValidateSet("s/m2", "s/mm2", "ms/um2")]
+    public string BUnit { get; set; } = "s/m2";
+
+    /// <summary>First acquisition axis values (t1 or b; in -TimeUnit/-BUnit) for a bare matrix or a one-column decay.</summary>
+    [Parameter]
+    public double[]? Axis1 { get; set; }
+
+    /// <summary>Second acquisition axis values (t2 or b) for a bare matrix.</summary>
+    [Parameter]
+    public double[]? Axis2 { get; set; }
+
+    /// <summary>A text file with the first axis (one row or one column of numbers).</summary>
+    [Parameter]
+    public string? Axis1Path { get; set; }
+
+    /// <summary>A text file with the second axis.</summary>
+    [Parameter]
+    public string? Axis2Path { get; set; }
+
+    /// <summary>Delimiter of delimited text: ',', ';', "`t" or ' ' (any whitespace). Default: detected. Naming a non-comma delimiter allows decimal commas.</summary>
+    [Parameter]
+    public string? Delimiter { get; set; }
+
+    /// <summary>Name of the signal (default: the file name, or the folder name for Spinsolve).</summary>
+    [Parameter]
+    public string? Name { get; set; }
+
+    /// <summary>Noise standard deviation in signal units, overriding the file's value and the estimate.</summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double? NoiseSigma { get; set; }
+
+    private double[]? _axis1;
+    private double[]? _axis2;
+
+    protected override void BeginProcessing()
+    {
+        if (Axis1 is not null && Axis1Path is not null)
+            Terminate("AxisGivenTwice", "Pass the first axis either as -Axis1 values or as -Axis1Path, not both.");
+        if (Axis2 is not null && Axis2Path is not null)
+            Terminate("AxisGivenTwice", "Pass the second axis either as -Axis2 values or as -Axis2Path, not both.");
+        Run(() =>
+        {
+            _axis1 = Axis1 ?? (Axis1Path is null ? null : ReadAxisFile(Axis1Path));
+            _axis2 = Axis2 ?? (Axis2Path is null ? null : ReadAxisFile(Axis2Path));
+        }, Axis1Path ?? Axis2Path);
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var p in Path!)
+        {
+            if (Stopping) return;
+            foreach (var path in ResolvePaths(p))
+            RunForItem(() =>
+            {
+                var options = new ImportOptions
+                {
+                    Format = Format,
+                    Experiment = Experiment,
+                    T1Recovery = T1Recovery,
+                    TimeDivisor = TimeUnit == "ms" ? 1000 : 1,
+                    BFactor = BUnit switch { "s/mm2" => 1e6, "ms/um2" => 1e9, _ => 1 },
+                    Axis1 = _axis1,
+                    Axis2 = _axis2,
+                    Delimiter = Delimiter,
+                    Name = Name,
+                    NoiseSigma = NoiseSigma,
+                };
+                var signal = SignalImport.Read(path, options);
+                WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
+                if (signal.Provenance.TryGetValue("Phase", out var phase)) WriteVerbose($"Phase: {phase}.");
+                if (signal.Provenance.TryGetValue("NoiseSource", out var noise)) WriteVerbose($"Noise sigma {signal.NoiseSigma}: {noise}.");
+                WriteObject(signal);
+            }, path);
+        }
+    }
+
+    /// <summary>Provider paths of a -Path value: wildcards expand to the matching items (an error when none match); other paths are taken literally.</summary>
+    private IEnumerable<string> ResolvePaths(string psPath)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(psPath)) return new[] { GetUnresolvedProviderPathFromPSPath(psPath) };
+        try
+        {
+            return GetResolvedProviderPathFromPSPath(psPath, out _);
+        }
+        catch (ItemNotFoundException)
+        {
+            WriteError(new ErrorRecord(new NmrInputException("FileNotFound", $"No file matches '{psPath}'.", InputProblem.NotFound), "FileNotFound", ErrorCategory.ObjectNotFound, psPath));
+            return Array.Empty<string>();
+        }
+    }
+
+    private double[] ReadAxisFile(string psPath)
+    {
+        string path = GetUnresolvedProviderPathFromPSPath(psPath);
+        var table = DelimitedText.ReadFile(path, Delimiter);
+        int first = table.RowCount > 1 && Enumerable.Range(0, table.Rows[0].Length).All(c => !table.IsNumber(0, c)) ? 1 : 0; // a header such as "t2 (ms)"
+        bool oneRow = table.RowCount - first == 1, oneColumn = table.Rows.Skip(first).All(r => r.Length == 1);
+        if (!oneRow && !oneColumn)
+            throw new NmrInputException("CsvAxisShape", $"{table.Source} must hold one row or one column of axis values; it has {table.RowCount} rows of up to {table.Rows.Max(r => r.Length)} cells.", InputProblem.Data);
+        var values = new List<double>();
+        for (int r = first; r < table.RowCount; r++)
+            for (int c = 0; c < table.Rows[r].Length; c++) values.Add(table.Number(r, c));
+        return values.ToArray();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using NmrInversion.Engine;
+using NmrInversion.Engine.Inversion;
+using NmrInversion.Engine.Regularization;
+using NmrInversion.Engine.Signals;
+
+namespace NmrInversion.Commands;
+
+/// <summary>
+/// <para type="synopsis">Inverts 1D and 2D NMR signals by non-negative Tikhonov regularization with an automatic choice of alpha (GCV by default).</para>
+/// <para type="description">Solves min over F &gt;= 0 of ||K1 F K2^T - S||^2 + alpha ||F||^2 on the SVD-compressed problem
+/// (Venkataraman, Song and Hürlimann 2002) with the Butler-Reeds-Dawson dual Newton method, and chooses alpha by
+/// generalized cross-validation, the BRD fixed point or the heel of the S-curve. Outputs one TikhonovResult per signal.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "NmrTikhonov")]
+[OutputType(typeof(TikhonovResult))]
+public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
+{
+    /// <summary>The signal(s) to invert (from New-NmrSignal or an import cmdlet).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Signal2D? Signal { get; set; }
+
+    /// <summary>A fixed alpha (weight of ||F||^2; independent of the signal's scale). Skips the search.</summary>
+    [Parameter]
+    public double? Alpha { get; set; }
+
+    /// <summary>How alpha is chosen when -Alpha is not given: Gcv (default), Brd or SCurve.</summary>
+    [Parameter]
+    [ValidateSet("Gcv", "Brd", "SCurve", IgnoreCase = true)]
+    public string AlphaMethod { get; set; } = "Gcv";
+
+    /// <summary>Search range: minimum and maximum alpha. Default: 3 decades below to 2 above the minimum of the unconstrained GCV.</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    public double[]? AlphaRange { get; set; }
+
+    /// <summary>Number of log-spaced alphas of the scan (GCV and S-curve; GCV then refines between scan points).</summary>
+    [Parameter]
+    [ValidateRange(3, 1000)]
+    public int AlphaCount { get; set; } = 16;
+
+    /// <summary>Compression: keep SVD coefficients whose largest possible signal reaches this multiple of the noise (default 1).</summary>
+    [Parameter]
+    public double TruncationFactor { get; set; } = Engine.Kernels.CompressedProblem.DefaultTruncationFactor;
+
+    private TikhonovOptions? _options;
+    private readonly CancellationTokenSource _cancel = new();
+    private int _done;
+    private readonly Stopwatch _progressClock = new();
+
+    protected override void BeginProcessing()
+    {
+        Run(() =>
+        {
+            var method = Enum.Parse<AlphaMethod>(AlphaMethod, ignoreCase: true);
+            _options = new TikhonovOptions
+            {
+                Alpha = Alpha,
+                AlphaMethod = method,
+                AlphaMinimum = AlphaRange?[0],
+                AlphaMaximum = AlphaRange?[1],
+                AlphaCount = AlphaCount,
+                TruncationFactor = TruncationFactor,
+            };
+            _options.Validate();
+            if (Alpha is not null && MyInvocation.BoundParameters.ContainsKey(nameof(AlphaMethod)))
+                WriteWarning("-Alpha fixes alpha; -AlphaMethod is ignored.");
+        }, null);
+        _progressClock.Start();
+    }
+
+    protected override void ProcessRecord()
+    {
+        var signal = Signal!;
+        int index = ++_done;
+        var progress = new ProgressRecord(1, "Invoke-NmrTikhonov", $"Signal {index}: {signal}");
+        try
+        {
+            RunForItem(() => Invert(signal, progress), signal);
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void Invert(Signal2D signal, ProgressRecord progress)
+    {
+        int solves = 0;
+        var result = TikhonovInversion.Invert(signal, _options, cancellation: _cancel.Token, visited: s =>
+        {
+            solves++;
+            if (_progressClock.ElapsedMilliseconds < 200) return;
+            _progressClock.Restart();
+            progress.CurrentOperation = string.Create(CultureInfo.InvariantCulture,
+                $"alpha {s.Alpha:G3}: {solves} solve(s), {s.Iterations} Newton step(s)");
+            WriteProgress(progress);
+        });
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture,
+            $"{signal.Name}: alpha {result.Alpha:G4} ({result.AlphaMethod}, {result.SearchCurve.Points.Count} alpha(s) visited, {result.TotalIterations} Newton steps; {result.Iterations} at the chosen alpha), {result.KeptCoefficients} SVD coefficients kept, misfit {result.Misfit:G4}, {result.Seconds * 1000:F0} ms."));
+        if (!result.Converged)
+            WriteWarning($"{signal.Name}: the Newton iteration stopped before its tolerance at alpha {result.Alpha.ToString("G4", CultureInfo.InvariantCulture)}.");
+        if (!result.SearchConverged)
+            WriteWarning($"{signal.Name}: the {result.SearchCurve.Criterion} search did not reach its criterion (the residual stays above sqrt(N) sigma; the noise may be larger than stated); alpha {result.Alpha.ToString("G4", CultureInfo.InvariantCulture)} is the end of its range.");
+        WriteObject(result);
+    }
+
+    protected override void EndProcessing()
+    {
+        WriteProgress(new ProgressRecord(1, "Invoke-NmrTikhonov", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    public void Dispose() => _cancel.Dispose();
+}

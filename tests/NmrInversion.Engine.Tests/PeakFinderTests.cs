@@ -1,0 +1,101 @@
+using MathNet.Numerics;
+using NmrInversion.Engine.Analysis;
+using NmrInversion.Engine.Distributions;
+using NmrInversion.Engine.Grids;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NmrInversion.Engine.Tests;
+
+public class PeakFinderTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// An isotropic 2D Gaussian (sd s per axis) cut where it falls below a fraction c of its own maximum keeps the disk
+    /// r &lt; R s with R^2 = -2 ln c: its mass is 1 - c and its per-axis sd is s sqrt((2 - R^2 c / (1 - c)) / 2).
+    /// </summary>
+    private static (double SdRatio, double Mass) TruncatedGaussian2D(double c)
+    {
+        double r2 = -2 * Math.Log(c);
+        return (Math.Sqrt((2 - r2 * c / (1 - c)) / 2), 1 - c);
+    }
+
+    [Theory]
+    [InlineData("A")]
+    [InlineData("H")]
+    public void PresetPeaksSitWhereTable1PutsThem(string preset)
+    {
+        var d = Presets.Create(preset);
+        var peaks = PeakFinder.Find(d);
+        foreach (var p in peaks) output.WriteLine($"{p.LogMean1:F4} {p.LogMean2:F4} sd {p.LogWidth1:F4} {p.LogWidth2:F4} f {p.Fraction:F4} cells {p.Cells}");
+        Assert.Equal(2, peaks.Count);
+        var (sd1, sd2) = Presets.LogStandardDeviations(preset);
+        var first = peaks.Single(p => p.LogMean1 < -1);   // (-1.30, -2.30), log sd sd1
+        var second = peaks.Single(p => p.LogMean1 > -1);  // (-0.60, -1.60), log sd sd2
+        Assert.Equal(-1.30, first.LogMean1, 2);
+        Assert.Equal(-2.30, first.LogMean2!.Value, 2);
+        Assert.Equal(-0.60, second.LogMean1, 2);
+        Assert.Equal(-1.60, second.LogMean2!.Value, 2);
+        Assert.Equal(Math.Pow(10, -1.30), first.T1!.Value, 3);
+        Assert.Equal(Math.Pow(10, -2.30), first.T2!.Value, 4);
+        Assert.Equal(10.0, first.Ratio!.Value, 1);
+        // Widths and fractions: those of a Gaussian of the preset's log sd cut at 5 % of the map's maximum, i.e. at
+        // c = 0.05 max / (this peak's height) of its own height. The smooth peak of H is cut higher (about 25 %).
+        double max = peaks.Max(p => p.Height);
+        foreach (var (peak, sd) in new[] { (first, sd1), (second, sd2) })
+        {
+            var (ratio, mass) = TruncatedGaussian2D(0.05 * max / peak.Height);
+            Assert.InRange(peak.LogWidth1 / (sd * ratio), 0.95, 1.05);
+            Assert.InRange(peak.LogWidth2!.Value / (sd * ratio), 0.95, 1.05);
+            Assert.InRange(peak.Fraction, 0.5 * mass - 0.01, 0.5 * mass + 0.01);
+        }
+    }
+
+    [Fact]
+    public void RegionsTouchingAtACornerAreOnePeakAndSeparateRegionsAreTwo()
+    {
+        var a1 = RelaxationAxis.LogSpaced("T1", 1e-3, 1, 4);   // log10: -3, -2, -1, 0
+        var a2 = RelaxationAxis.LogSpaced("T2", 1e-3, 1, 4);
+        var v = new double[4, 4];
+        v[0, 0] = 1; v[1, 1] = 3;          // diagonal neighbours: one peak
+        v[3, 3] = 2;                       // separate
+        var peaks = PeakFinder.Find(new Distribution2D(v, a1, a2));
+        Assert.Equal(2, peaks.Count);
+        var big = peaks[0];
+        Assert.Equal(1, big.Index);
+        Assert.Equal(2, big.Cells);
+        Assert.Equal(4.0 / 6, big.Fraction, 12);
+        // Mass-weighted log mean: (1 * -3 + 3 * -2) / 4 = -2.25; sd: sqrt((1 * 0.75^2 + 3 * 0.25^2) / 4) = sqrt(0.1875).
+        Assert.Equal(-2.25, big.LogMean1, 12);
+        Assert.Equal(Math.Sqrt(0.1875), big.LogWidth1, 12);
+        Assert.Equal(Math.Pow(10, -2.25), big.Position1, 12);
+        var single = peaks[1];
+        Assert.Equal(1.0, single.Position1, 12);
+        Assert.Equal(0.0, single.LogWidth1);
+        Assert.Equal(2.0 / 6, single.Fraction, 12);
+        // A threshold above 1/3 of the max drops the small corner cell from the first peak.
+        Assert.Equal(1, PeakFinder.Find(new Distribution2D(v, a1, a2), 0.4)[0].Cells);
+    }
+
+    [Fact]
+    public void OneDimensionalDistributionsHaveNoSecondPosition()
+    {
+        var d = Distribution2D.FromComponents(new[] { new LognormalComponent(-2, 0.1, 0, 1, 1), new LognormalComponent(-0.5, 0.1, 0, 1, 3) },
+            RelaxationAxis.PaperT2(128), RelaxationAxis.Single());
+        var peaks = PeakFinder.Find(d);
+        Assert.Equal(2, peaks.Count);
+        Assert.Equal(-0.5, peaks[0].LogMean1, 2);
+        Assert.Null(peaks[0].Position2);
+        Assert.Null(peaks[0].Ratio);
+        Assert.Equal(peaks[0].Position1, peaks[0].T2);
+        // 1D Gaussians cut at c of their height keep erf(sqrt(-ln c)) of their mass: c = 0.05 for the big one, 0.15 for the small one.
+        double expected = 3 * SpecialFunctions.Erf(Math.Sqrt(-Math.Log(0.05))) / SpecialFunctions.Erf(Math.Sqrt(-Math.Log(0.15)));
+        Assert.InRange(peaks[0].Fraction / peaks[1].Fraction, 0.99 * expected, 1.01 * expected);
+    }
+
+    [Fact]
+    public void ThresholdOutsideZeroOneIsRefused()
+    {
+        var e = Assert.Throws<NmrInputException>(() => PeakFinder.Find(Presets.Create("A"), 1.5));
+        Assert.Equal("ThresholdInvalid", e.ErrorId);
+    }
+}
