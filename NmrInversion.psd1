@@ -20,6 +20,7 @@
         'Export-NmrDistribution'
         'Get-NmrPeak'
         'Invoke-NmrTikhonov'
+        'Invoke-NmrMtgv'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

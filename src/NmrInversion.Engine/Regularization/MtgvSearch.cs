@@ -13,7 +13,7 @@ public sealed record MtgvOptions
     public int MaxIterations { get; init; } = 3000;
 
     /// <summary>Stopping tolerance on the relative change of the cost over <see cref="Mtgv.CheckInterval"/> iterations.</summary>
-    public double Tolerance { get; init; } = 1e-5;
+    public double Tolerance { get; init; } = 1e-4;
 
     /// <summary>Most moves of the GCV bracket (a decade each) per beta.</summary>
     public int MaxGcvUpdates { get; init; } = 6;
@@ -33,7 +33,7 @@ public sealed record MtgvOptions
     public double MinBeta { get; init; } = 1e-4;
     public double MaxBeta { get; init; } = 1e4;
 
-    internal void Validate()
+    public void Validate()
     {
         if (Alpha is { } a) Mtgv.CheckHyperparameters(a, 1);
         if (Beta is { } b) Mtgv.CheckHyperparameters(1, b);
