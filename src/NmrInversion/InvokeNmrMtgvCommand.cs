@@ -30,7 +30,7 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
     [Parameter]
     public double? Beta { get; set; }
 
-    /// <summary>Iteration limit of each fixed-(alpha, beta) solve (default 3000).</summary>
+    /// <summary>Iteration limit of each fixed-(alpha, beta) solve (default 5000).</summary>
     [Parameter]
     [ValidateRange(10, 10_000_000)]
     public int MaxIterations { get; set; } = new MtgvOptions().MaxIterations;

@@ -22,7 +22,7 @@ Describe 'Invoke-NmrMtgv' {
         $chi.Method | Should -Be 'MTGV'
         $truth = New-NmrDistribution -Preset H
         $flat = New-NmrDistribution -Component @(-1, 5, -2, 5, 1)
-        $chi.Chi2D | Should -BeLessThan ((Measure-NmrChi -Reference $truth -Reconstruction $flat).Chi2D / 20)
+        $chi.Chi2D | Should -BeLessThan ((Measure-NmrChi -Reference $truth -Reconstruction $flat).Chi2D / 4)
     }
 
     It 'uses fixed -Alpha and -Beta as given and reports them on the verbose stream' {

@@ -50,7 +50,7 @@ public sealed record MtgvRun(int Iterations, bool Converged, double Cost, double
 /// </para>
 /// <para>
 /// Stopping rule: every <see cref="CheckInterval"/> iterations the cost J is evaluated; the solve stops when
-/// |J_k - J_(k - CheckInterval)| / J_k &lt; tolerance (the authors stop on ||F_k - F_(k-1)|| / ||F_(k-1)|| &lt; 1e-3
+/// |J_k - J_(k - 100)| / J_k &lt; tolerance, the change over the last <see cref="StoppingWindow"/> checks (the authors stop on ||F_k - F_(k-1)|| / ||F_(k-1)|| &lt; 1e-3
 /// instead, which halts early while F still drifts), or at the iteration limit (then <see cref="MtgvRun.Converged"/>
 /// is false).
 /// </para>
@@ -65,6 +65,10 @@ public sealed class Mtgv
 
     /// <summary>Iterations between two evaluations of the cost for the stopping rule.</summary>
     public const int CheckInterval = 10;
+
+    /// <summary>The stopping rule compares the cost with its value this many checks earlier (100 iterations), so a brief
+    /// plateau of the cost does not stop the solve.</summary>
+    public const int StoppingWindow = 10;
 
     private readonly MtgvProblem _p;
     private readonly int _n1, _n2, _k1, _k2;
@@ -215,8 +219,9 @@ public sealed class Mtgv
             for (int b = 0; b < block; b++) Step(state, alpha, beta);
             k += block;
             double j = Cost(state.F, state.W, alpha, beta);
-            change = Math.Abs(history[^1] - j) / Math.Max(Math.Abs(j), double.Epsilon);
             history.Add(j);
+            if (history.Count <= StoppingWindow) continue;
+            change = Math.Abs(history[^(StoppingWindow + 1)] - j) / Math.Max(Math.Abs(j), double.Epsilon);
             if (change < tolerance) return new MtgvRun(k, true, j, change, history);
         }
         return new MtgvRun(k, false, history[^1], change, history);
