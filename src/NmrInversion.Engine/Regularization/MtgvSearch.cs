@@ -23,7 +23,7 @@ public sealed record MtgvOptions
     public double InitialBeta { get; init; } = 0.1;
 
     /// <summary>Most beta values visited.</summary>
-    public int MaxBetas { get; init; } = 8;
+    public int MaxBetas { get; init; } = 5;
 
     /// <summary>The beta search stops when beta changes by less than this fraction.</summary>
     public double BetaTolerance { get; init; } = 0.1;
