@@ -1,7 +1,7 @@
 # MTGV with the full hyperparameter search (GCV alpha per beta, BRD-style beta) on 64x64 T1-T2 signals.
 # Target: under 30 s per signal on the 2-core machine (the authors' code: about 12 min per signal).
 $signals = New-NmrDistribution -Preset A, D, H | New-NmrSignal -Snr 200, 2000 -Seed 1
-$null = New-NmrDistribution -Preset A | New-NmrSignal -Snr 200 -Seed 1 | Invoke-NmrMtgv -Alpha 500 -Beta 1 -MaxIterations 100  # warm-up: JIT, kernel SVDs
+$null = New-NmrDistribution -Preset A | New-NmrSignal -Snr 200 -Seed 1 | Invoke-NmrMtgv -Alpha 500 -Beta 1 -MaxIterations 100 -WarningAction SilentlyContinue  # warm-up: JIT, kernel SVDs
 foreach ($s in $signals) {
     $r = $s | Invoke-NmrMtgv
     $chi = $r | Measure-NmrChi

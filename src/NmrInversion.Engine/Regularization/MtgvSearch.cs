@@ -171,6 +171,10 @@ public static class MtgvSearch
     /// then a parabola through the three scores in log alpha gives the minimiser. Returns the GCV curve (alpha against
     /// score, visiting order) with the chosen point, and the iterations spent.
     /// </summary>
+    /// <summary>Iteration limit of each solve inside the GCV bracket (warm-started; the final solve at the chosen alpha
+    /// gets the full <see cref="MtgvOptions.MaxIterations"/>).</summary>
+    public const int GcvSolveIterations = 2000;
+
     internal static (SearchCurve Curve, double Alpha, int Iterations) GcvPhase(Mtgv solver, MtgvIterate state, double alpha, double beta, MtgvOptions options, CancellationToken cancel)
     {
         var points = new List<SearchPoint>();
@@ -180,7 +184,7 @@ public static class MtgvSearch
         {
             foreach (var p in points)
                 if (p.Alpha == a) return p.Score;
-            var run = solver.Run(state, a, beta, options.MaxIterations, options.Tolerance, cancel);
+            var run = solver.Run(state, a, beta, Math.Min(options.MaxIterations, GcvSolveIterations), options.Tolerance, cancel);
             iterations += run.Iterations;
             var (score, _) = MtgvGcv.Update(solver, state, a);
             points.Add(new SearchPoint(a, beta, score, solver.Problem.ResidualNorm(Positive(state.F)), run.Iterations));
