@@ -22,6 +22,7 @@
         'Invoke-NmrTikhonov'
         'Invoke-NmrUnetInversion'
         'Start-NmrTraining'
+        'Invoke-NmrMtgv'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
