@@ -43,6 +43,7 @@ $methods = [ordered]@{
     'MTGV'     = 'Invoke-NmrMtgv'
 }
 $scores = [System.Collections.Generic.List[object]]::new()
+$allResults = [System.Collections.Generic.List[object]]::new()
 $timings = [System.Collections.Generic.List[object]]::new()
 $skipped = [ordered]@{}
 $m = 0
@@ -66,6 +67,7 @@ foreach ($method in $methods.Keys) {
             TotalSeconds   = [math]::Round($sw.Elapsed.TotalSeconds, 3)
             SecondsPerSignal = [math]::Round($sw.Elapsed.TotalSeconds / [math]::Max(1, $results.Count), 4)
         })
+    foreach ($r in $results) { $allResults.Add($r) }
     foreach ($chi in $results | Measure-NmrChi) { $scores.Add($chi) }
 }
 Write-Progress -Id 1 -Activity 'Reproducing the paper' -Completed
@@ -100,9 +102,31 @@ $wins = foreach ($method in $timings.Method) {
     }
 }
 
-$scores | Select-Object Method, Preset, Snr, Chi2D, ChiT1, ChiT2 |
-    Export-Csv (Join-Path $OutputPath 'benchmark.csv') -NoTypeInformation -UseCulture:$false
-$timings | Export-Csv (Join-Path $OutputPath 'timings.csv') -NoTypeInformation
+# Numbers are written with the invariant culture, whatever the session's culture is.
+$scores | Select-Object Method, Preset, @{ n = 'Snr'; e = { ([double]$_.Snr).ToString('R', $inv) } },
+    @{ n = 'Chi2D'; e = { $_.Chi2D.ToString('R', $inv) } }, @{ n = 'ChiT1'; e = { $_.ChiT1.ToString('R', $inv) } }, @{ n = 'ChiT2'; e = { $_.ChiT2.ToString('R', $inv) } } |
+    Export-Csv (Join-Path $OutputPath 'benchmark.csv') -NoTypeInformation
+$timings | Select-Object Method, Signals, @{ n = 'TotalSeconds'; e = { ([double]$_.TotalSeconds).ToString('R', $inv) } }, @{ n = 'SecondsPerSignal'; e = { ([double]$_.SecondsPerSignal).ToString('R', $inv) } } |
+    Export-Csv (Join-Path $OutputPath 'timings.csv') -NoTypeInformation
+
+# Figures: the truths (the paper's Figure 1), truth against every method per preset and SNR, chi bars (Figure 2).
+$figures = [System.Collections.Generic.List[string]]::new()
+Write-Progress -Id 1 -Activity 'Reproducing the paper' -Status 'Figures' -PercentComplete 95
+$truths = $signals | Where-Object Snr -eq $snrs[0] | ForEach-Object Truth
+$figures.Add((Export-NmrPlot -InputObject $truths -Path (Join-Path $OutputPath 'figure1-truths.png') -Kind Grid -Title 'Table 1 distributions' -Width 1600 -Height 800 -Force).Name)
+foreach ($snr in $snrs) {
+    foreach ($p in $presets) {
+        $cell = @($allResults | Where-Object { $_.Name -eq $p -and $_.Snr -eq $snr })
+        if ($cell.Count -eq 0) { continue }
+        $file = Join-Path $OutputPath ('compare-{0}-snr{1}.png' -f $p, $snr)
+        $figures.Add((Export-NmrPlot -InputObject $cell -Path $file -Kind Comparison -Title "Preset $p, SNR $snr" -Width 1600 -Height 500 -Force).Name)
+    }
+    foreach ($kind in '2D', 'T1', 'T2') {
+        $file = Join-Path $OutputPath ('figure2-chi{0}-snr{1}.png' -f $kind, $snr)
+        $figures.Add((Export-NmrPlot -InputObject $scores -Path $file -Kind Chi -Snr $snr -ChiOf $kind -Title "chi ($kind), SNR $snr" -Force).Name)
+    }
+}
+Write-Progress -Id 1 -Activity 'Reproducing the paper' -Completed
 
 $fastest = $timings | Sort-Object SecondsPerSignal | Select-Object -First 1
 $md = [System.Text.StringBuilder]::new()
@@ -131,6 +155,10 @@ foreach ($t in $timings) {
     $ratio = if ($fastest.SecondsPerSignal -gt 0) { [math]::Round($t.SecondsPerSignal / $fastest.SecondsPerSignal, 1) } else { 'n/a' }
     [void]$md.AppendLine([string]::Format($inv, '| {0} | {1} | {2} | {3} | {4} |', $t.Method, $t.Signals, $t.TotalSeconds, $t.SecondsPerSignal, $ratio))
 }
+[void]$md.AppendLine()
+[void]$md.AppendLine('## Figures')
+[void]$md.AppendLine()
+foreach ($f in $figures) { [void]$md.AppendLine("![$f]($f)") }
 if ($skipped.Count) {
     [void]$md.AppendLine()
     [void]$md.AppendLine('## Skipped')
