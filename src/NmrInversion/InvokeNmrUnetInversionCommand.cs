@@ -16,7 +16,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     /// <summary>Misfit (residual per point / noise level) above which a result gets a warning.</summary>
     public const double MisfitWarning = 3;
 
-    /// <summary>The signal(s) to invert; they must be on the grid and kernels the model was trained for.</summary>
+    /// <summary>The signal(s) to invert: on the model's grid, on a grid that is a translation of it on log axes (used automatically), or on any grid with -Resample.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     public Signal2D? Signal { get; set; }
@@ -32,13 +32,21 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     [ValidateRange(1, 4096)]
     public int BatchSize { get; set; } = 64;
 
+    /// <summary>
+    /// Interpolate signals whose acquisition axes differ from the model's onto the model's acquisition grid (natural cubic
+    /// spline in log-time, only inside the measured range; ResampleRangeNotCovered otherwise). The result keeps the
+    /// original signal; its misfit is computed against the original measurement.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Resample { get; set; }
+
     /// <summary>cpu, cuda or auto.</summary>
     [Parameter]
     [ValidateSet("cpu", "cuda", "auto")]
     public string Device { get; set; } = "cpu";
 
     private LoadedModel? _model;
-    private readonly List<Signal2D> _pending = new();
+    private readonly List<UnetInput> _pending = new();
 
     protected override void BeginProcessing()
     {
@@ -54,10 +62,12 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     protected override void ProcessRecord()
     {
         var signal = Signal!;
-        bool ok = false;
-        RunForItem(() => { UnetInversion.CheckSignal(_model!, signal); ok = true; }, signal);
-        if (!ok) return;
-        _pending.Add(signal);
+        UnetInput? input = null;
+        RunForItem(() => input = UnetInversion.Prepare(_model!, signal, Resample), signal);
+        if (input is null) return;
+        if (input.Translation is not null || input.Resampled)
+            WriteVerbose($"Signal '{signal.Name}' {input.Route}.");
+        _pending.Add(input);
         if (_pending.Count >= BatchSize) Flush();
     }
 
@@ -67,7 +77,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     {
         if (_pending.Count == 0 || Stopping) return;
         IReadOnlyList<UnetResult> results = Array.Empty<UnetResult>();
-        Run(() => results = UnetInversion.Invert(_model!, _pending), _pending[0]);
+        Run(() => results = UnetInversion.Invert(_model!, _pending), _pending[0].Original);
         _pending.Clear();
         foreach (var r in results)
         {

@@ -31,6 +31,19 @@ public sealed class UnetResult : InversionResult
 }
 
 /// <summary>
+/// A signal on its way to the network: the <see cref="Original"/> as measured, the <see cref="Network"/> signal the
+/// network reads (the original itself, the same values relabelled by a <see cref="Translation"/>, or a
+/// <see cref="Resampled"/> interpolation onto the model's acquisition grid).
+/// </summary>
+public sealed record UnetInput(Signal2D Original, Signal2D Network, GridTranslation? Translation, bool Resampled)
+{
+    /// <summary>How the signal reaches the model's grid, for a verbose message.</summary>
+    public string Route => Translation is { } t ? $"translated on log axes ({t})"
+        : Resampled ? $"resampled onto the model's acquisition grid ({Network.Axis1}; {Network.Axis2}) by a cubic spline in log-time"
+        : "on the model's grid";
+}
+
+/// <summary>
 /// Inversion with a trained U-Net: builds the model's input channels for a batch of signals, runs one forward pass
 /// (no gradients, every tensor freed by a dispose scope), normalises each output to unit sum, and computes each
 /// reconstruction's data misfit: the map is scaled by the least-squares amplitude that best fits the signal and
@@ -38,7 +51,7 @@ public sealed class UnetResult : InversionResult
 /// </summary>
 public static class UnetInversion
 {
-    /// <summary>Throws ModelGridMismatch when the model was not trained for the signal's kernels and grids.</summary>
+    /// <summary>Throws ModelGridMismatch when the model was not trained for the signal's kernels and grids (exact match only).</summary>
     public static void CheckSignal(LoadedModel model, Signal2D signal)
     {
         if (signal.Dimensions != 2)
@@ -46,23 +59,61 @@ public static class UnetInversion
         string? why = model.Grid.Mismatch(signal);
         if (why is not null)
             throw new NmrInputException("ModelGridMismatch",
-                $"Model '{model.Name}' cannot invert signal '{signal.Name}': {why}. Use a model trained for this grid (Start-NmrTraining) or resample the signal.", InputProblem.Data);
+                $"Model '{model.Name}' cannot invert signal '{signal.Name}': {why}. Use a model trained for this grid (Start-NmrTraining) or pass -Resample to interpolate the signal onto the model's acquisition grid.", InputProblem.Data);
     }
 
-    /// <summary>Inverts signals (all must pass <see cref="CheckSignal"/>) in one batch.</summary>
-    public static IReadOnlyList<UnetResult> Invert(LoadedModel model, IReadOnlyList<Signal2D> signals)
+    /// <summary>
+    /// How a signal reaches the network: as it is (its grid is the model's), by a translation on log axes
+    /// (<see cref="GridTranslation"/>: same point count and log spacing, kernels of the same shape; no interpolation), or,
+    /// when <paramref name="resample"/> is set, interpolated onto the model's acquisition axes with
+    /// <see cref="SignalResampler"/> (same kernels; the measured range must cover the model's). Throws ModelGridMismatch
+    /// (naming -Resample) when none applies, ResampleRangeNotCovered when the measured range is too short.
+    /// </summary>
+    public static UnetInput Prepare(LoadedModel model, Signal2D signal, bool resample = false)
     {
-        if (signals.Count == 0) return Array.Empty<UnetResult>();
-        foreach (var s in signals) CheckSignal(model, s);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(signal);
+        if (signal.Dimensions != 2)
+            throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
+        if (model.Grid.Mismatch(signal) is null) return new UnetInput(signal, signal, null, false);
+        var translation = GridTranslation.Find(model.Grid, signal, out string? noTranslation);
+        if (translation is not null) return new UnetInput(signal, translation.OnModelGrid, translation, false);
+        if (resample)
+        {
+            if (signal.Kernels != model.Grid.Kernels)
+                throw new NmrInputException("ModelGridMismatch",
+                    $"Model '{model.Name}' cannot invert signal '{signal.Name}': the model was trained for {model.Grid.Kernels} but the signal is {signal.Kernels}; resampling cannot change the kernels ({noTranslation}).", InputProblem.Data);
+            var moved = SignalResampler.Resample(signal, model.Grid.Acquisition1, model.Grid.Acquisition2);
+            var onGrid = new Signal2D(moved.Values, moved.Axis1, moved.Axis2, moved.Kernels, model.Grid.Relaxation1, model.Grid.Relaxation2,
+                moved.NoiseSigma, moved.Snr, null, moved.Name, moved.Seed, moved.Provenance);
+            return new UnetInput(signal, onGrid, null, true);
+        }
+        CheckSignal(model, signal);
+        return new UnetInput(signal, signal, null, false);
+    }
+
+    /// <summary>Inverts signals in one batch: each must be on the model's grid or reach it by a translation (see <see cref="Prepare"/>).</summary>
+    public static IReadOnlyList<UnetResult> Invert(LoadedModel model, IReadOnlyList<Signal2D> signals) =>
+        Invert(model, signals.Select(s => Prepare(model, s)).ToArray());
+
+    /// <summary>
+    /// Inverts prepared signals in one batch. The network reads <see cref="UnetInput.Network"/>; the result keeps the
+    /// original signal, its map is on the model's relaxation grid (relabelled with the signal's axes for a translation),
+    /// and its residual and misfit are computed against the original measured signal on its own acquisition grid.
+    /// </summary>
+    public static IReadOnlyList<UnetResult> Invert(LoadedModel model, IReadOnlyList<UnetInput> inputs)
+    {
+        if (inputs.Count == 0) return Array.Empty<UnetResult>();
+        foreach (var s in inputs) CheckSignal(model, s.Network);
         var clock = Stopwatch.StartNew();
         var spec = model.Inputs;
         var (n1, n2) = model.Grid.MapSize;
-        int inLen = NetworkInputs.Length(spec, model.Grid), plane = n1 * n2, count = signals.Count;
+        int inLen = NetworkInputs.Length(spec, model.Grid), plane = n1 * n2, count = inputs.Count;
         var x = new float[count * inLen];
         var svd1 = model.Grid.Svd1;
         var svd2 = model.Grid.Svd2;
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) },
-            b => NetworkInputs.Fill(signals[b].Values, svd1, svd2, spec, x.AsSpan(b * inLen, inLen)));
+            b => NetworkInputs.Fill(inputs[b].Network.Values, svd1, svd2, spec, x.AsSpan(b * inLen, inLen)));
 
         float[] y;
         lock (model.Gate)
@@ -78,13 +129,19 @@ public static class UnetInversion
         var results = new UnetResult[count];
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) }, b =>
         {
-            var signal = signals[b];
+            var item = inputs[b];
+            var signal = item.Original;
             var map = new double[n1, n2];
             for (int i = 0; i < n1; i++)
                 for (int j = 0; j < n2; j++)
                     map[i, j] = Math.Max(0, y[b * plane + i * n2 + j]);
             var distribution = new Distribution2D(map, model.Grid.Relaxation1, model.Grid.Relaxation2, "U-Net");
-            var problem = new CompressedProblem(signal.Values, svd1, svd2);
+            if (item.Translation is { } t) distribution = t.ToSignalAxes(distribution);
+            CompressedProblem problem = ReferenceEquals(item.Network, signal)
+                ? new CompressedProblem(signal.Values, svd1, svd2)
+                : new CompressedProblem(signal.Values,
+                    KernelSvdCache.Shared.Get(signal.Kernels.Kernel1, signal.Axis1, distribution.Axis1),
+                    KernelSvdCache.Shared.Get(signal.Kernels.Kernel2, signal.Axis2, distribution.Axis2));
             var (residual, amplitude) = FitResidual(problem, distribution.Values);
             double? noise = signal.NoiseSigma ?? (double.IsNaN(problem.NoiseEstimate) ? null : problem.NoiseEstimate);
             results[b] = new UnetResult(distribution, signal, 0, residual, noise, model.Name, model.WeightsPath, amplitude);
