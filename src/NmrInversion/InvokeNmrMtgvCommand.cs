@@ -39,6 +39,16 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
     [Parameter]
     public double Tolerance { get; set; } = new MtgvOptions().Tolerance;
 
+    /// <summary>Relaxation grid of the first dimension to invert onto (T1 in s, or D in m^2/s); default: the signal's own (its truth's, or the experiment's default).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public double[]? RelaxationAxis1 { get; set; }
+
+    /// <summary>Relaxation grid of the second dimension (T2 in s, or D in m^2/s).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public double[]? RelaxationAxis2 { get; set; }
+
     private MtgvOptions? _options;
     private readonly CancellationTokenSource _cancel = new();
     private int _done;
@@ -58,7 +68,7 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
         int index = ++_done;
         try
         {
-            RunForItem(() => Invert(signal, index), signal);
+            RunForItem(() => Invert(OnGrid(signal, RelaxationAxis1, RelaxationAxis2), index), signal);
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested || Stopping)
         {

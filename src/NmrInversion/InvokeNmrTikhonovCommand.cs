@@ -46,6 +46,16 @@ public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
     [Parameter]
     public double TruncationFactor { get; set; } = Engine.Kernels.CompressedProblem.DefaultTruncationFactor;
 
+    /// <summary>Relaxation grid of the first dimension to invert onto (T1 in s, or D in m^2/s); default: the signal's own (its truth's, or the experiment's default).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public double[]? RelaxationAxis1 { get; set; }
+
+    /// <summary>Relaxation grid of the second dimension (T2 in s, or D in m^2/s).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public double[]? RelaxationAxis2 { get; set; }
+
     private TikhonovOptions? _options;
     private readonly CancellationTokenSource _cancel = new();
     private int _done;
@@ -79,7 +89,7 @@ public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
         var progress = new ProgressRecord(1, "Invoke-NmrTikhonov", $"Signal {index}: {signal}");
         try
         {
-            RunForItem(() => Invert(signal, progress), signal);
+            RunForItem(() => Invert(OnGrid(signal, RelaxationAxis1, RelaxationAxis2), progress), signal);
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {

@@ -116,3 +116,31 @@ Describe 'Invoke-NmrTikhonov' {
         $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
     }
 }
+
+Describe 'Invoke-NmrTikhonov and Invoke-NmrMtgv onto another relaxation grid' {
+    BeforeAll {
+        Import-Module "$PSScriptRoot/../../NmrInversion.psd1" -Force
+        $s = New-NmrDistribution -Preset D | New-NmrSignal -Snr 200 -Seed 4
+        $t1 = 1..48 | ForEach-Object { [math]::Pow(10, -4 + 5 * ($_ - 1) / 47) }   # 1e-4 .. 10 s
+    }
+
+    It 'reconstructs on the grid given and drops a truth from another grid' {
+        $r = $s | Invoke-NmrTikhonov -RelaxationAxis1 $t1
+        $r.Distribution.Axis1.Count | Should -Be 48
+        $r.Distribution.Axis1.Minimum | Should -Be 1e-4
+        $r.Distribution.Axis2.Count | Should -Be 64
+        $r.Truth | Should -BeNullOrEmpty
+        # preset D's peaks sit at T1 0.05 s and 0.25 s: the projection's mass below 1 ms stays small
+        $p = $r.Distribution.Projection1()
+        $below = 0.0; for ($i = 0; $i -lt 48; $i++) { if ($t1[$i] -lt 1e-3) { $below += $p[$i] } }
+        $below | Should -BeLessThan 0.05
+        $r.Misfit | Should -BeLessThan 1.2
+    }
+
+    It 'refuses a bad grid with AxisNotIncreasing / InvalidData for that signal' {
+        $e = $null
+        $s | Invoke-NmrMtgv -RelaxationAxis2 @(0.1, 0.01, 1) -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'AxisNotIncreasing,*'
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+}

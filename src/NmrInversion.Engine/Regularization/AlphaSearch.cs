@@ -281,9 +281,18 @@ public sealed class AlphaSearch
     private SearchPoint Point(TikhonovSolution s, double score) =>
         new(s.Alpha, null, score, Math.Sqrt(s.ResidualNormSquared) * _solver.Scale, s.Iterations);
 
+    /// <summary>
+    /// The point of lowest GCV among the solves that converged (a stalled Newton solve has a meaningless, often tiny,
+    /// GCV score: on the Berea T1-T2 file one such point won with a residual 3.7e5 times too large); only when no solve
+    /// converged does it fall back to all points.
+    /// </summary>
     private static int ArgMin(IReadOnlyList<TikhonovSolution> list)
     {
-        int best = 0;
+        int best = -1;
+        for (int i = 0; i < list.Count; i++)
+            if (list[i].Converged && (best < 0 || list[i].Gcv < list[best].Gcv)) best = i;
+        if (best >= 0) return best;
+        best = 0;
         for (int i = 1; i < list.Count; i++) if (list[i].Gcv < list[best].Gcv) best = i;
         return best;
     }

@@ -92,6 +92,18 @@ public sealed class Signal2D
     /// <summary>Where the signal came from: file, instrument, parameters read.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; }
 
+    /// <summary>
+    /// The same measurement to be inverted onto other relaxation grids (null keeps an axis). The truth is kept only
+    /// when the grid is unchanged, since a truth on another grid cannot score the reconstruction.
+    /// </summary>
+    public Signal2D WithRelaxationAxes(RelaxationAxis? axis1, RelaxationAxis? axis2)
+    {
+        var r1 = axis1 ?? RelaxationAxis1;
+        var r2 = axis2 ?? RelaxationAxis2;
+        bool same = r1.Equals(RelaxationAxis1) && r2.Equals(RelaxationAxis2);
+        return new Signal2D(_values, Axis1, Axis2, Kernels, r1, r2, NoiseSigma, Snr, same ? Truth : null, Name, Seed, Provenance);
+    }
+
     public string Size => Dimensions == 1 ? Axis1.Count.ToString(CultureInfo.InvariantCulture) : $"{Axis1.Count}x{Axis2.Count}";
 
     public double MaxAbs => MatrixProducts.MaxAbs(_values);
