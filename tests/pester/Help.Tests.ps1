@@ -101,7 +101,7 @@ Describe 'Tab completion of models and choices' {
 
     It 'completes -Device and -AlphaMethod with their values' {
         $line = 'Invoke-NmrUnetInversion -Device '
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('cpu', 'cuda', 'auto')
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('auto', 'cpu', 'cuda')
         $line = 'Invoke-NmrTikhonov -AlphaMethod '
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'Gcv'
     }
