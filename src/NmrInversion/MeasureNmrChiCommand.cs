@@ -17,7 +17,9 @@ public sealed class MeasureNmrChiCommand : NmrCmdlet
     [Parameter(Position = 0)]
     public Distribution2D? Reference { get; set; }
 
-    /// <summary>A distribution or an inversion result (from Invoke-NmrTikhonov, Invoke-NmrMtgv, Invoke-NmrUnetInversion).</summary>
+    /// <summary>A distribution, an inversion result (from Invoke-NmrTikhonov, Invoke-NmrMtgv, Invoke-NmrUnetInversion), or a
+    /// bare map (double[,], e.g. from another program) on the grid of -Reference; a map with negative or non-finite entries
+    /// is refused (DistributionNegative, DistributionNotFinite).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
     [ValidateNotNull]
     public PSObject? Reconstruction { get; set; }
@@ -31,6 +33,9 @@ public sealed class MeasureNmrChiCommand : NmrCmdlet
             {
                 InversionResult r => (r.Distribution, r.Method, r.Name, r.Snr, r.Truth),
                 Distribution2D d => (d, d.Name, Reference?.Name ?? d.Name, (double?)null, (Distribution2D?)null),
+                double[,] map => (Reference is null
+                    ? throw new NmrInputException("ReferenceMissing", "A bare map (double[,]) has no grid of its own: pass -Reference, the true distribution on the same grid.", InputProblem.Argument)
+                    : new Distribution2D(map, Reference.Axis1, Reference.Axis2, "Map"), "Map", Reference.Name, (double?)null, (Distribution2D?)null),
                 _ => throw new NmrInputException("ReconstructionTypeInvalid",
                     $"-Reconstruction takes a distribution or an inversion result; got {item.GetType().FullName}.", InputProblem.Argument),
             };

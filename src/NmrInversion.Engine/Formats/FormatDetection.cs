@@ -69,7 +69,12 @@ public static class FormatDetection
     private static bool IsBinary(byte[] head)
     {
         bool utf16 = head.Length >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
-        return !utf16 && head.Contains((byte)0);
+        if (utf16) return false;
+        if (head.Contains((byte)0)) return true;
+        // Text has no control characters besides tab, line feed, form feed, carriage return (and a stray escape);
+        // random or packed binary bytes have about one in eight.
+        int control = head.Count(b => b < 0x20 && b is not (0x09 or 0x0A or 0x0C or 0x0D or 0x1B) || b == 0x7F);
+        return control > head.Length / 100;
     }
 
     private static string Describe(byte[] head)

@@ -18,8 +18,9 @@ public static class MtgvInversion
         ArgumentNullException.ThrowIfNull(signal);
         options ??= new MtgvOptions();
         var clock = Stopwatch.StartNew();
-        var compressed = new CompressedProblem(signal, cache);
-        double noise = signal.NoiseSigma is { } known && known > 0 ? known : compressed.NoiseEstimate;
+        var work = signal.ForInversion(out int exponent);
+        var compressed = new CompressedProblem(work, cache);
+        double noise = work.NoiseSigma is { } known && known > 0 ? known : compressed.NoiseEstimate;
         if (!(noise > 0))
             throw new NmrInputException("NoiseLevelUnknown",
                 $"The signal '{signal.Name}' states no noise level and its grid leaves no coefficients to estimate one from; MTGV needs the noise level to compress the kernels.", InputProblem.Data);
@@ -30,9 +31,9 @@ public static class MtgvInversion
         for (int i = 0; i < scaled.GetLength(0); i++)
             for (int j = 0; j < scaled.GetLength(1); j++)
                 scaled[i, j] *= problem.Scale;
-        double residual = compressed.ResidualNorm(scaled);
+        double residual = Math.ScaleB(compressed.ResidualNorm(scaled), exponent);
         var distribution = new Distribution2D(search.Distribution, signal.RelaxationAxis1, signal.RelaxationAxis2, "MTGV");
-        return new MtgvResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, noise,
+        return new MtgvResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, Math.ScaleB(noise, exponent),
             search.Alpha, search.Beta, search.BetaCurve, search.AlphaCurves, search.Iterations, search.Converged);
     }
 }

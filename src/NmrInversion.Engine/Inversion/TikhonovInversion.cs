@@ -75,8 +75,9 @@ public static class TikhonovInversion
         options ??= new TikhonovOptions();
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var problem = new CompressedProblem(signal, cache);
-        double? known = signal.NoiseSigma is { } ns && ns > 0 ? ns : null;
+        var work = signal.ForInversion(out int exponent);
+        var problem = new CompressedProblem(work, cache);
+        double? known = work.NoiseSigma is { } ns && ns > 0 ? ns : null;
         double noise = known ?? problem.NoiseEstimate;
         var kept = problem.SignificantCoefficients(noise, options.TruncationFactor);
         var solver = new NonNegativeTikhonov(problem, kept) { Tolerance = options.Tolerance, MaxIterations = options.MaxIterations };
@@ -99,8 +100,8 @@ public static class TikhonovInversion
         var chosen = outcome.Chosen;
         var f = chosen.Distribution;
         var distribution = new Distribution2D(f, signal.RelaxationAxis1, signal.RelaxationAxis2, "Tikhonov");
-        double residual = Math.Sqrt(chosen.ResidualNormSquared) * solver.Scale;
-        double? noiseLevel = double.IsNaN(noise) ? null : noise;
+        double residual = Math.ScaleB(Math.Sqrt(chosen.ResidualNormSquared) * solver.Scale, exponent);
+        double? noiseLevel = double.IsNaN(noise) ? null : Math.ScaleB(noise, exponent);
         return new TikhonovResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, noiseLevel, chosen.Alpha, method,
             outcome.Curve, search.SearchConverged, chosen.Iterations, search.TotalIterations, chosen.Converged, solver.KeptCount, chosen.ActiveCount,
             chosen.InfluenceTrace);

@@ -120,7 +120,7 @@ public static class ModelCache
         catch (Exception e) when (e is not NmrInputException)
         {
             network.Dispose();
-            throw new NmrInputException("ModelCardInvalid", $"The weights {weightsPath} do not fit the architecture in {cardPath} ({card.Architecture}): {e.Message}", InputProblem.Data);
+            throw new NmrInputException("ModelCardInvalid", $"The weights file {weightsPath} cannot be loaded into the architecture its card {cardPath} describes ({card.Architecture.BaseChannels} base channels, depth {card.Architecture.Depth}, {card.Architecture.InputChannels} input channels): {e.Message} The file is truncated, damaged, or belongs to another architecture.", InputProblem.Data);
         }
         var device = new Device(deviceType);
         network.to(device);

@@ -205,17 +205,20 @@ public sealed class ModelCard
 /// <summary>Writes files through a temporary name and a rename, so a crash never leaves half a checkpoint.</summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    public static void WriteAllText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
 
+    /// <summary>Lets <paramref name="writeTo"/> write a temporary file beside <paramref name="path"/>, then renames it over the target; the temporary file never survives a failure.</summary>
     public static void Write(string path, Action<string> writeTo)
     {
         string tmp = path + ".tmp";
-        writeTo(tmp);
-        File.Move(tmp, path, overwrite: true);
+        try
+        {
+            writeTo(tmp);
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
     }
 }

@@ -238,7 +238,7 @@ public sealed class Trainer
         }
         else
         {
-            File.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
+            AtomicFile.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
         }
 
         var validation = data.Make(options.ValidationSeed, 0, options.ValidationSize);
@@ -503,7 +503,7 @@ public sealed class Trainer
     /// <summary>Drops log lines written after the checkpoint a run resumes from.</summary>
     private static void TrimLog(string path, long step)
     {
-        if (!File.Exists(path)) { File.WriteAllText(path, LogHeader + "\n"); return; }
+        if (!File.Exists(path)) { AtomicFile.WriteAllText(path, LogHeader + "\n"); return; }
         var sb = new StringBuilder();
         foreach (var line in File.ReadAllLines(path))
         {
@@ -512,6 +512,6 @@ public sealed class Trainer
             if (comma > 0 && long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) && s <= step)
                 sb.Append(line).Append('\n');
         }
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 }

@@ -56,6 +56,7 @@ public static class UnetInversion
     {
         if (signal.Dimensions != 2)
             throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
+        signal.ForInversion(out _); // SignalAllZero
         string? why = model.Grid.Mismatch(signal);
         if (why is not null)
             throw new NmrInputException("ModelGridMismatch",

@@ -28,6 +28,8 @@ public sealed class Signal2D
                 $"The signal is {values.GetLength(0)}x{values.GetLength(1)} but its acquisition axes have {axis1.Count} ({axis1.Name}) and {axis2.Count} ({axis2.Name}) points.", InputProblem.Data);
         if (kernels.Dimensions == 1 && axis2.Count != 1)
             throw new NmrInputException("SignalSizeMismatch", $"A 1D {kernels.Experiment} signal must have a one-point second axis; got {axis2.Count} points.", InputProblem.Data);
+        if (kernels.Dimensions == 1 && axis1.Count < 2)
+            throw new NmrInputException("SignalTooSmall", $"A 1D {kernels.Experiment} signal needs at least 2 points; got {axis1.Count}.", InputProblem.Data);
         if (kernels.Dimensions == 2 && (axis1.Count < 2 || axis2.Count < 2))
             throw new NmrInputException("SignalTooSmall", $"A 2D {kernels.Experiment} signal needs at least 2 points on each axis; got {axis1.Count}x{axis2.Count}.", InputProblem.Data);
         for (int i = 0; i < values.GetLength(0); i++)
@@ -107,6 +109,29 @@ public sealed class Signal2D
     public string Size => Dimensions == 1 ? Axis1.Count.ToString(CultureInfo.InvariantCulture) : $"{Axis1.Count}x{Axis2.Count}";
 
     public double MaxAbs => MatrixProducts.MaxAbs(_values);
+
+    /// <summary>
+    /// The signal a solver should work on. Refuses an all-zero signal (SignalAllZero: nothing to invert; a unit-sum
+    /// distribution would pretend). When max |S| lies outside [2^-100, 2^100], squares of the data would overflow or
+    /// underflow (values near 1e300 or 1e-300), so the copy is scaled by an exact power of two, 2^-<paramref name="exponent"/>;
+    /// residuals and noise levels computed on it are multiplied by 2^exponent to return to the signal's units. Ordinary
+    /// signals come back unchanged (exponent 0), so their results stay bit-identical.
+    /// </summary>
+    public Signal2D ForInversion(out int exponent)
+    {
+        double max = MaxAbs;
+        if (!(max > 0))
+            throw new NmrInputException("SignalAllZero", $"The signal '{Name}' is zero everywhere: there is nothing to invert. Check the file or the acquisition.", InputProblem.Data);
+        exponent = 0;
+        if (max >= Math.ScaleB(1.0, -100) && max <= Math.ScaleB(1.0, 100)) return this;
+        exponent = Math.ILogB(max);
+        var v = new double[_values.GetLength(0), _values.GetLength(1)];
+        for (int i = 0; i < v.GetLength(0); i++)
+            for (int j = 0; j < v.GetLength(1); j++)
+                v[i, j] = Math.ScaleB(_values[i, j], -exponent);
+        double? sigma = NoiseSigma is { } s ? Math.ScaleB(s, -exponent) : null;
+        return new Signal2D(v, Axis1, Axis2, Kernels, RelaxationAxis1, RelaxationAxis2, sigma, Snr, Truth, Name, Seed, Provenance);
+    }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Name} {Experiment} signal {Size}{(Snr is { } snr ? $", SNR {snr:G4}" : "")}");
