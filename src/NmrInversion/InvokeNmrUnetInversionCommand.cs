@@ -56,7 +56,8 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         var m = _model!;
         WriteVerbose(ModelCache.LoadCount > before
             ? string.Create(CultureInfo.InvariantCulture, $"Loaded model '{m.Name}' from {m.WeightsPath} in {m.LoadSeconds:F2} s ({m.Inputs}; {m.Card.Training.Samples} training samples).")
-            : $"Using model '{m.Name}' loaded at {m.LoadedAt:T} (cached).");
+            : $"Using model '{m.Name}' from {m.WeightsPath}, loaded at {m.LoadedAt:T} (cached).");
+        WriteVerbose($"Device {Device}, {TorchRuntime.Describe().Threads} torch threads, batches of {BatchSize}.");
     }
 
     protected override void ProcessRecord()
@@ -71,13 +72,24 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         if (_pending.Count >= BatchSize) Flush();
     }
 
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing()
+    {
+        Flush();
+        _progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(_progress);
+    }
+
+    private readonly ProgressRecord _progress = new(3, "Invoke-NmrUnetInversion", "Inverting");
+    private int _inverted;
 
     private void Flush()
     {
         if (_pending.Count == 0 || Stopping) return;
         IReadOnlyList<UnetResult> results = Array.Empty<UnetResult>();
+        _progress.StatusDescription = $"Batch of {_pending.Count} signal(s); {_inverted} inverted so far";
+        WriteProgress(_progress);
         Run(() => results = UnetInversion.Invert(_model!, _pending), _pending[0].Original);
+        _inverted += _pending.Count;
         _pending.Clear();
         foreach (var r in results)
         {
