@@ -22,9 +22,14 @@ BeforeAll {
     # Starts $Script in a new runspace with the module loaded, waits $WaitMs (or until $Ready returns true), calls
     # Stop() and returns the seconds Stop() took, the state and whatever the script wrote before it stopped.
     function Measure-Stop([scriptblock] $Script, [int] $WaitMs, [hashtable] $Arguments = @{}) {
-        $ps = [powershell]::Create()
+        # The module is imported by the runspace's initial state, so the script runs as one statement: Stop() on a
+        # multi-statement batch races with PowerShell's batch work item, which can touch the runspace after Dispose
+        # and take the whole process down.
+        $iss = [initialsessionstate]::CreateDefault2()
+        $iss.ImportPSModule($script:modulePath)
+        $ps = [powershell]::Create($iss)
         try {
-            $null = $ps.AddScript("Import-Module '$script:modulePath'").AddStatement().AddScript($Script.ToString())
+            $null = $ps.AddScript($Script.ToString())
             foreach ($k in $Arguments.Keys) { $null = $ps.AddParameter($k, $Arguments[$k]) }
             $handle = $ps.BeginInvoke()
             Start-Sleep -Milliseconds $WaitMs
@@ -32,6 +37,7 @@ BeforeAll {
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $clock.Stop()
+            [void]$handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(30))   # let the invocation wind down before Dispose
             [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; WasRunning = $running; State = "$($ps.InvocationStateInfo.State)"; Errors = (@($ps.Streams.Error) -join '; ') }
         }
         finally { $ps.Dispose() }
