@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using NmrInversion.Engine;
 using NmrInversion.Engine.Formats;
 using NmrInversion.Engine.Signals;
 
@@ -10,75 +9,17 @@ namespace NmrInversion.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "NmrSignal", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportNmrSignalCommand : NmrCmdlet
+public sealed class ExportNmrSignalCommand : ExportCmdlet
 {
-    /// <summary>The file to write. The extension .json selects JSON unless -Format says otherwise.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotNullOrEmpty]
-    public string? Path { get; set; }
-
     /// <summary>The signal to write (also taken from the Signal property of an inversion result).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public Signal2D? Signal { get; set; }
 
-    /// <summary>Csv or Json; Auto (default) chooses by extension (.json: Json, else Csv).</summary>
-    [Parameter]
-    [ValidateSet("Auto", "Csv", "Json")]
-    public string Format { get; set; } = "Auto";
-
-    /// <summary>Replace an existing file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Output the written file.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
-
     protected override void ProcessRecord()
     {
         var signal = Signal!;
-        string path = GetUnresolvedProviderPathFromPSPath(Path!);
-        bool json = ExportTarget.IsJson(Format, path);
-        if (!ExportTarget.CheckWritable(this, path, Force, _written, signal)) return;
-        if (!ShouldProcess(path, $"Write {signal.Experiment} signal '{signal.Name}' ({signal.Size}) as {(json ? "JSON" : "CSV")}")) return;
-        RunForItem(() =>
-        {
-            if (json) AtomicFile.Write(path, Force, s => SignalJson.Write(s, signal));
-            else AtomicFile.WriteText(path, Force, w => CsvSignal.Write(w, signal));
-            _written.Add(path);
-            if (PassThru) WriteObject(new FileInfo(path));
-        }, signal);
-    }
-}
-
-/// <summary>Shared checks of the export cmdlets: format by extension, no overwrite without -Force, one file per item.</summary>
-internal static class ExportTarget
-{
-    public static bool IsJson(string format, string path) =>
-        format == "Json" || (format == "Auto" && string.Equals(System.IO.Path.GetExtension(path), ".json", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Writes a non-terminating error and returns false when the file may not be written.</summary>
-    public static bool CheckWritable(PSCmdlet cmdlet, string path, bool force, HashSet<string> written, object target)
-    {
-        if (written.Contains(path))
-        {
-            cmdlet.WriteError(new ErrorRecord(new IOException($"'{path}' was already written by this command; give each item its own file, e.g. ForEach-Object {{ Export-... -Path \"$($_.Name).csv\" }}."),
-                "ExportPathReused", ErrorCategory.ResourceExists, target));
-            return false;
-        }
-        if (File.Exists(path) && !force)
-        {
-            cmdlet.WriteError(new ErrorRecord(new IOException($"File '{path}' exists; pass -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
-            return false;
-        }
-        if (Directory.Exists(path))
-        {
-            cmdlet.WriteError(new ErrorRecord(new IOException($"'{path}' is a folder; give a file name."), "PathIsFolder", ErrorCategory.InvalidArgument, path));
-            return false;
-        }
-        return true;
+        Export(signal, $"{signal.Experiment} signal '{signal.Name}' ({signal.Size})",
+            s => SignalJson.Write(s, signal), w => CsvSignal.Write(w, signal));
     }
 }

@@ -15,13 +15,8 @@ namespace NmrInversion.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "NmrMtgv")]
 [OutputType(typeof(MtgvResult))]
-public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
+public sealed class InvokeNmrMtgvCommand : RegularizationCmdlet
 {
-    /// <summary>The signal(s) to invert (from New-NmrSignal or an import cmdlet).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public Signal2D? Signal { get; set; }
-
     /// <summary>A fixed data weight alpha (of the data normalised to max |S| = 1). Skips the GCV search.</summary>
     [Parameter]
     public double? Alpha { get; set; }
@@ -39,19 +34,7 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
     [Parameter]
     public double Tolerance { get; set; } = new MtgvOptions().Tolerance;
 
-    /// <summary>Relaxation grid of the first dimension to invert onto (T1 in s, or D in m^2/s); default: the signal's own (its truth's, or the experiment's default).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public double[]? RelaxationAxis1 { get; set; }
-
-    /// <summary>Relaxation grid of the second dimension (T2 in s, or D in m^2/s).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public double[]? RelaxationAxis2 { get; set; }
-
     private MtgvOptions? _options;
-    private readonly CancellationTokenSource _cancel = new();
-    private int _done;
 
     protected override void BeginProcessing()
     {
@@ -62,21 +45,8 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
         }, null);
     }
 
-    protected override void ProcessRecord()
-    {
-        var signal = Signal!;
-        int index = ++_done;
-        try
-        {
-            RunForItem(() => Invert(OnGrid(signal, RelaxationAxis1, RelaxationAxis2), index), signal);
-        }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested || Stopping)
-        {
-            throw new PipelineStoppedException();
-        }
-    }
 
-    private void Invert(Signal2D signal, int index)
+    protected override void Invert(Signal2D signal, int index)
     {
         var record = new ProgressRecord(2, "Invoke-NmrMtgv", $"Signal {index}: {signal}");
         // Progress reports arrive on this thread (the search is synchronous), so WriteProgress is safe here.
@@ -87,7 +57,7 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
             record.PercentComplete = Math.Min(99, 100 * p.BetaIndex / Math.Max(1, p.MaxBetas));
             WriteProgress(record);
         });
-        var result = MtgvInversion.Invert(signal, _options, progress, _cancel.Token);
+        var result = MtgvInversion.Invert(signal, _options, progress, Cancellation);
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
             $"{signal.Name}: alpha {result.Alpha:G4} ({(Alpha is null ? "GCV" : "fixed")}), beta {result.Beta:G4} ({result.SearchCurve.Criterion}, {result.SearchCurve.Points.Count} beta(s) visited), {result.Iterations} primal-dual iterations, misfit {result.Misfit:G4}, {result.Seconds:F1} s."));
         if (!result.Converged)
@@ -97,10 +67,6 @@ public sealed class InvokeNmrMtgvCommand : NmrCmdlet, IDisposable
         record.RecordType = ProgressRecordType.Completed;
         WriteProgress(record);
     }
-
-    protected override void StopProcessing() => _cancel.Cancel();
-
-    public void Dispose() => _cancel.Dispose();
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {

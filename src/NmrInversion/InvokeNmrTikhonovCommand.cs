@@ -16,13 +16,8 @@ namespace NmrInversion.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "NmrTikhonov")]
 [OutputType(typeof(TikhonovResult))]
-public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
+public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
 {
-    /// <summary>The signal(s) to invert (from New-NmrSignal or an import cmdlet).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public Signal2D? Signal { get; set; }
-
     /// <summary>A fixed alpha (weight of ||F||^2; independent of the signal's scale). Skips the search.</summary>
     [Parameter]
     public double? Alpha { get; set; }
@@ -46,19 +41,7 @@ public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
     [Parameter]
     public double TruncationFactor { get; set; } = Engine.Kernels.CompressedProblem.DefaultTruncationFactor;
 
-    /// <summary>Relaxation grid of the first dimension to invert onto (T1 in s, or D in m^2/s); default: the signal's own (its truth's, or the experiment's default).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public double[]? RelaxationAxis1 { get; set; }
-
-    /// <summary>Relaxation grid of the second dimension (T2 in s, or D in m^2/s).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public double[]? RelaxationAxis2 { get; set; }
-
     private TikhonovOptions? _options;
-    private readonly CancellationTokenSource _cancel = new();
-    private int _done;
     private readonly Stopwatch _progressClock = new();
 
     protected override void BeginProcessing()
@@ -82,25 +65,12 @@ public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
         _progressClock.Start();
     }
 
-    protected override void ProcessRecord()
-    {
-        var signal = Signal!;
-        int index = ++_done;
-        var progress = new ProgressRecord(1, "Invoke-NmrTikhonov", $"Signal {index}: {signal}");
-        try
-        {
-            RunForItem(() => Invert(OnGrid(signal, RelaxationAxis1, RelaxationAxis2), progress), signal);
-        }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-    }
 
-    private void Invert(Signal2D signal, ProgressRecord progress)
+    protected override void Invert(Signal2D signal, int index)
     {
+        var progress = new ProgressRecord(1, "Invoke-NmrTikhonov", $"Signal {index}: {signal}");
         int solves = 0;
-        var result = TikhonovInversion.Invert(signal, _options, cancellation: _cancel.Token, visited: s =>
+        var result = TikhonovInversion.Invert(signal, _options, cancellation: Cancellation, visited: s =>
         {
             solves++;
             if (_progressClock.ElapsedMilliseconds < 200) return;
@@ -122,8 +92,4 @@ public sealed class InvokeNmrTikhonovCommand : NmrCmdlet, IDisposable
     {
         WriteProgress(new ProgressRecord(1, "Invoke-NmrTikhonov", "Done") { RecordType = ProgressRecordType.Completed });
     }
-
-    protected override void StopProcessing() => _cancel.Cancel();
-
-    public void Dispose() => _cancel.Dispose();
 }

@@ -30,18 +30,6 @@ public abstract class NmrCmdlet : PSCmdlet
         return new ErrorRecord(e, "EngineFailure", ErrorCategory.NotSpecified, target);
     }
 
-    /// <summary>
-    /// The signal to invert onto the grid given by -RelaxationAxis1/-RelaxationAxis2 (values in s, or m^2/s for D);
-    /// the signal itself when neither is given. Axis names follow the signal's kernels.
-    /// </summary>
-    protected static Engine.Signals.Signal2D OnGrid(Engine.Signals.Signal2D signal, double[]? axis1, double[]? axis2)
-    {
-        if (axis1 is null && axis2 is null) return signal;
-        return signal.WithRelaxationAxes(
-            axis1 is null ? null : new Engine.Grids.RelaxationAxis(signal.RelaxationAxis1.Name, axis1),
-            axis2 is null ? null : new Engine.Grids.RelaxationAxis(signal.RelaxationAxis2.Name, axis2));
-    }
-
     /// <summary>Stops the pipeline with an ErrorRecord for the exception.</summary>
     protected void Terminate(Exception e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
 
