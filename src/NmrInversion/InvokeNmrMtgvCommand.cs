@@ -63,6 +63,7 @@ public sealed class InvokeNmrMtgvCommand : RegularizationCmdlet
         if (!result.Converged)
             WriteWarning(string.Create(CultureInfo.InvariantCulture,
                 $"{signal.Name}: the solve at alpha {result.Alpha:G4}, beta {result.Beta:G4} stopped at the iteration limit before the cost settled to {Tolerance:G3}; raise -MaxIterations for a tighter solution."));
+        WarnOnMisfit(result, "The noise may be larger than estimated, or the kernels, grid or relaxation range may not fit the measurement (see -RelaxationAxis1/2).");
         WriteObject(result);
         record.RecordType = ProgressRecordType.Completed;
         WriteProgress(record);

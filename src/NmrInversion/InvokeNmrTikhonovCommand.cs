@@ -85,6 +85,7 @@ public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
             WriteWarning($"{signal.Name}: the Newton iteration stopped before its tolerance at alpha {result.Alpha.ToString("G4", CultureInfo.InvariantCulture)}.");
         if (!result.SearchConverged)
             WriteWarning($"{signal.Name}: the {result.SearchCurve.Criterion} search did not reach its criterion (the residual stays above sqrt(N) sigma; the noise may be larger than stated); alpha {result.Alpha.ToString("G4", CultureInfo.InvariantCulture)} is the end of its range.");
+        WarnOnMisfit(result, "The noise may be larger than estimated, or the kernels, grid or relaxation range may not fit the measurement (see -RelaxationAxis1/2).");
         WriteObject(result);
     }
 

@@ -13,8 +13,6 @@ namespace NmrInversion.Commands;
 [OutputType(typeof(UnetResult))]
 public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
 {
-    /// <summary>Misfit (residual per point / noise level) above which a result gets a warning.</summary>
-    public const double MisfitWarning = 3;
 
     /// <summary>The signal(s) to invert: on the model's grid, on a grid that is a translation of it on log axes (used automatically), or on any grid with -Resample.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -93,9 +91,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         _pending.Clear();
         foreach (var r in results)
         {
-            if (r.Misfit > MisfitWarning)
-                WriteWarning(string.Create(CultureInfo.InvariantCulture,
-                    $"U-Net result for '{r.Name}' misfits the data: residual {r.Misfit:G3} times the noise level per point. The signal may be unlike the model's training data (grid, SNR, shape of the distribution); compare with Tikhonov."));
+            WarnOnMisfit(r, "The signal may be unlike the model's training data (grid, SNR, shape of the distribution); compare with Tikhonov.");
             WriteObject(r);
         }
     }

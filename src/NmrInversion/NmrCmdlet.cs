@@ -30,6 +30,17 @@ public abstract class NmrCmdlet : PSCmdlet
         return new ErrorRecord(e, "EngineFailure", ErrorCategory.NotSpecified, target);
     }
 
+    /// <summary>Misfit (residual per point over the noise level) above which a result gets a warning.</summary>
+    public const double MisfitWarning = 3;
+
+    /// <summary>Warns when a result does not explain its data to the noise level; <paramref name="advice"/> says what to try.</summary>
+    protected void WarnOnMisfit(Engine.Inversion.InversionResult result, string advice)
+    {
+        if (result.Misfit > MisfitWarning)
+            WriteWarning(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{result.Method} result for '{result.Name}' misfits the data: residual {result.Misfit:G3} times the noise level per point. {advice}"));
+    }
+
     /// <summary>Stops the pipeline with an ErrorRecord for the exception.</summary>
     protected void Terminate(Exception e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
 

@@ -1,7 +1,7 @@
 # Memory over 10,000 inversions in one session: managed heap (after full collections) and resident set, measured after
-# a warm-up of 200 and then every 2,500. Flat columns mean no leak. Cheap configurations: Tikhonov (GCV search) on a
-# 32-point T2 decay, and the U-Net with a tiny model (16 x 16 grid, 4 base channels, depth 2) trained here in seconds.
-param([int] $Count = 10000)
+# a warm-up of 200 and then every 2,500. Flat columns mean no leak. Cheap configurations: Tikhonov (GCV search) and MTGV
+# (fixed alpha and beta) on a 32-point T2 decay, and the U-Net with a tiny model (16 x 16 grid, 4 base channels, depth 2) trained here in seconds.
+param([int] $Count = 10000, [string] $Only = '*')
 $t2 = New-NmrDistribution -Component @(, @(-1.3, 0.3, 0, 1, 1)) -Experiment T2 -Points 32 |
     New-NmrSignal -Snr 200 -Seed 1 -AcquisitionAxis1 ([NmrInversion.Engine.Grids.Axis]::LogSpace(1e-3, 3, 32))
 $runDir = Join-Path ([IO.Path]::GetTempPath()) ("nmr-leaks-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -18,7 +18,9 @@ function Get-Memory {
 $cases = @(
     @{ Name = 'Tikhonov (T2, 32 points, GCV)'; Invert = { $null = $t2 | Invoke-NmrTikhonov } }
     @{ Name = 'U-Net (tiny model, 16x16)'; Invert = { $null = $s16 | Invoke-NmrUnetInversion -ModelPath $run.ModelPath -WarningAction SilentlyContinue } }
-)
+    # MTGV with fixed alpha and beta (6 ms each; with its search 130 ms, 10,000 would take 20 minutes): the solver's allocations.
+    @{ Name = 'MTGV (T2, 32 points, alpha 1000, beta 0.1)'; Invert = { $null = $t2 | Invoke-NmrMtgv -Alpha 1000 -Beta 0.1 -WarningAction SilentlyContinue } }
+) | Where-Object { $_.Name -like $Only }
 try {
     foreach ($case in $cases) {
         for ($k = 0; $k -lt 200; $k++) { & $case.Invert }

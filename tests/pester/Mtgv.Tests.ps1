@@ -39,7 +39,8 @@ Describe 'Invoke-NmrMtgv' {
 
     It 'warns when -MaxIterations stops the solve before -Tolerance' {
         $out = $signal | Invoke-NmrMtgv -Alpha 800 -Beta 2 -MaxIterations 20 -Tolerance 1e-9 3>&1
-        @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 1
+        # one warning for the iteration limit (a second one may say that 20 iterations leave the data misfitted)
+        @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -match 'iteration limit' }).Count | Should -Be 1
         ($out | Where-Object { $_ -is [NmrInversion.Engine.Inversion.MtgvResult] }).Converged | Should -BeFalse
     }
 

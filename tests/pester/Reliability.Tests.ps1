@@ -38,7 +38,7 @@ BeforeAll {
             $ps.Stop()
             $clock.Stop()
             [void]$handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(30))   # let the invocation wind down before Dispose
-            [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; WasRunning = $running; State = "$($ps.InvocationStateInfo.State)"; Errors = (@($ps.Streams.Error) -join '; ') }
+            [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; WasRunning = $running; State = "$($ps.InvocationStateInfo.State)"; Errors = ((@($ps.Streams.Error) + @($ps.InvocationStateInfo.Reason | Where-Object { $_ })) -join '; ') }
         }
         finally { $ps.Dispose() }
     }
@@ -59,6 +59,8 @@ Describe 'Numerical robustness' {
             [double]::IsNaN($r.ResidualNorm) | Should -BeFalse
             # A solve that stops short of its tolerance says so, in the result and as a warning.
             if (-not $r.Converged) { "$warned" | Should -Match 'tolerance|iteration limit' }
+            # A result that does not explain its data (misfit above 3) says so too.
+            if ($r.Misfit -gt 3) { "$warned" | Should -Match 'misfits the data' } else { "$warned" | Should -Not -Match 'misfits the data' }
         }
     }
 
@@ -176,7 +178,7 @@ Describe 'Interruption (PowerShell.Stop from another thread)' {
         $script:latencies['Tikhonov'] = $r.Seconds
         $r.WasRunning | Should -BeTrue
         $r.State | Should -Be 'Stopped'
-        $r.Seconds | Should -BeLessThan 2
+        $r.Seconds | Should -BeLessThan 1
     }
 
     It 'stops an MTGV search' {
@@ -184,7 +186,7 @@ Describe 'Interruption (PowerShell.Stop from another thread)' {
         $script:latencies['MTGV'] = $r.Seconds
         $r.WasRunning | Should -BeTrue
         $r.State | Should -Be 'Stopped'
-        $r.Seconds | Should -BeLessThan 2
+        $r.Seconds | Should -BeLessThan 1
     }
 
     It 'stops a batch inversion' {
@@ -192,7 +194,7 @@ Describe 'Interruption (PowerShell.Stop from another thread)' {
         $script:latencies['batch Tikhonov'] = $r.Seconds
         $r.WasRunning | Should -BeTrue
         $r.State | Should -Be 'Stopped'
-        $r.Seconds | Should -BeLessThan 2
+        $r.Seconds | Should -BeLessThan 1
     }
 
     It 'stops a run of exports and leaves every file complete or absent' {
@@ -201,7 +203,7 @@ Describe 'Interruption (PowerShell.Stop from another thread)' {
             -WaitMs 2000 -Arguments @{ Signal = $big; Dir = $stopDir }
         $script:latencies['exports'] = $r.Seconds
         $r.State | Should -Be 'Stopped'
-        $r.Seconds | Should -BeLessThan 2
+        $r.Seconds | Should -BeLessThan 1
         @(Get-ChildItem $stopDir -Force -Filter '*.tmp').Count | Should -Be 0
         $json = @(Get-ChildItem $stopDir -Filter 's*.json')
         $json.Count | Should -BeGreaterThan 0
@@ -215,7 +217,7 @@ Describe 'Interruption (PowerShell.Stop from another thread)' {
             -WaitMs 6000 -Arguments @{ Dir = $dir }
         $script:latencies['training'] = $r.Seconds
         $r.WasRunning | Should -BeTrue -Because $r.Errors
-        $r.Seconds | Should -BeLessThan 2
+        $r.Seconds | Should -BeLessThan 1
         Test-Path (Join-Path $dir 'checkpoint.json') | Should -BeTrue
         @(Get-ChildItem $dir -Force -Recurse -Filter '*.tmp').Count | Should -Be 0
         $state = Get-Content (Join-Path $dir 'checkpoint.json') -Raw | ConvertFrom-Json
