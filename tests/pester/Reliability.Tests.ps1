@@ -21,7 +21,7 @@ BeforeAll {
     }
     # Starts $Script in a new runspace with the module loaded, waits $WaitMs (or until $Ready returns true), calls
     # Stop() and returns the seconds Stop() took, the state and whatever the script wrote before it stopped.
-    function Measure-Stop([scriptblock] $Script, [int] $WaitMs, [hashtable] $Arguments = @{}) {
+    function Measure-Stop([scriptblock] $Script, [int] $WaitMs, [hashtable] $Arguments = @{}, [scriptblock] $Ready) {
         # The module is imported by the runspace's initial state, so the script runs as one statement: Stop() on a
         # multi-statement batch races with PowerShell's batch work item, which can touch the runspace after Dispose
         # and take the whole process down.
@@ -32,6 +32,11 @@ BeforeAll {
             $null = $ps.AddScript($Script.ToString())
             foreach ($k in $Arguments.Keys) { $null = $ps.AddParameter($k, $Arguments[$k]) }
             $handle = $ps.BeginInvoke()
+            if ($Ready) {
+                # wait (at most a minute, for loaded machines) until the work has really begun, then a little longer
+                $deadline = [DateTime]::UtcNow.AddMinutes(1)
+                while (-not (& $Ready) -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            }
             Start-Sleep -Milliseconds $WaitMs
             $running = -not $handle.IsCompleted
             $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -214,7 +219,7 @@ Describe 'Interruption (PowerShell.Stop from another thread)' {
     It 'stops training within a second, leaving a checkpoint that -Resume continues' {
         $dir = Join-Path $TestDrive 'stop-training'
         $r = Measure-Stop { param($Dir) Start-NmrTraining $Dir -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 16 -Samples 100000000 -ValidationInterval 1000 -ValidationSize 16 -TestSize 16 -Name stopped } `
-            -WaitMs 6000 -Arguments @{ Dir = $dir }
+            -WaitMs 1500 -Arguments @{ Dir = $dir } -Ready { Test-Path (Join-Path $dir 'training-log.csv') }
         $script:latencies['training'] = $r.Seconds
         $r.WasRunning | Should -BeTrue -Because $r.Errors
         $r.Seconds | Should -BeLessThan 1
