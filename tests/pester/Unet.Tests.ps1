@@ -117,3 +117,19 @@ Describe 'Invoke-NmrUnetInversion' {
         $text | Should -Match 'tiny'
     }
 }
+
+Describe 'Invoke-NmrUnetInversion memory' {
+    It 'keeps managed heap and resident memory flat over 1,000 calls (no tensors left behind)' {
+        $signal = New-NmrDistribution -Component @(-1, 0.15, -2, 0.15, 1) -Points 16 | New-NmrSignal -Snr 100 -Seed 1 @grid
+        1..100 | ForEach-Object { $null = $signal | Invoke-NmrUnetInversion -ModelPath $script:model }   # warm-up
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $proc = [Diagnostics.Process]::GetCurrentProcess()
+        $heap0 = [GC]::GetTotalMemory($true); $proc.Refresh(); $rss0 = $proc.WorkingSet64
+        for ($k = 0; $k -lt 1000; $k++) { $null = $signal | Invoke-NmrUnetInversion -ModelPath $script:model }
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $heap1 = [GC]::GetTotalMemory($true); $proc.Refresh(); $rss1 = $proc.WorkingSet64
+        Write-Host ("    1,000 U-Net calls: heap {0:F1} -> {1:F1} MB, RSS {2:F1} -> {3:F1} MB" -f ($heap0 / 1MB), ($heap1 / 1MB), ($rss0 / 1MB), ($rss1 / 1MB))
+        ($heap1 - $heap0) | Should -BeLessThan 2MB
+        ($rss1 - $rss0) | Should -BeLessThan 40MB
+    }
+}
