@@ -31,6 +31,18 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     [Parameter(ParameterSetName = "New")]
     public SwitchParameter IncludeSignalChannel { get; set; }
 
+    /// <summary>
+    /// Train on a random acquisition grid per batch from the experiment's family of instrument grids (T1-T2 only), so the
+    /// model inverts signals of any grid in that family without resampling. Needs the recipe inputs without the signal channel.
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    public SwitchParameter AnyAcquisitionGrid { get; set; }
+
+    /// <summary>Dropout after the U-Net's bridge (0.5: the paper's Matlab U-Net).</summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateRange(0.0, 0.95)]
+    public double Dropout { get; set; } = 0.5;
+
     /// <summary>The experiment to train for (default T1-T2, inversion recovery x CPMG).</summary>
     [Parameter(ParameterSetName = "New")]
     public Experiment Experiment { get; set; } = Experiment.T1T2;
@@ -114,9 +126,18 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     AcquisitionAxis2 is null ? d2 : new AcquisitionAxis(d2.Name, AcquisitionAxis2),
                     RelaxationAxis1 is null ? r1 : new RelaxationAxis(r1.Name, RelaxationAxis1),
                     RelaxationAxis2 is null ? r2 : new RelaxationAxis(r2.Name, RelaxationAxis2));
+                AcquisitionFamily? family = null;
+                if (AnyAcquisitionGrid)
+                {
+                    if (Experiment != Experiment.T1T2)
+                        throw new NmrInputException("AcquisitionFamilyUnavailable", $"-AnyAcquisitionGrid has a family of instrument grids for T1T2 only; got {Experiment}.");
+                    if (AcquisitionAxis1 is not null || AcquisitionAxis2 is not null)
+                        throw new NmrInputException("AcquisitionFamilyWithAxes", "-AnyAcquisitionGrid draws the acquisition axes itself; omit -AcquisitionAxis1/-AcquisitionAxis2.");
+                    family = AcquisitionFamily.T1T2;
+                }
                 options = new TrainerOptions
                 {
-                    Grid = grid, RunDirectory = dir,
+                    Grid = grid, RunDirectory = dir, Family = family, Dropout = Dropout,
                     Inputs = Inputs == InputConfiguration.Paper ? InputSpec.Paper : InputSpec.Recipe with { IncludeSignal = IncludeSignalChannel },
                     BaseChannels = BaseChannels, Depth = Depth, BatchSize = BatchSize, LearningRate = LearningRate, MinLearningRate = MinLearningRate,
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
@@ -128,7 +149,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
         }, RunDirectory);
 
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
+            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
 
         var record = new ProgressRecord(1, "Training U-Net", "starting");
         var lastProgress = DateTime.MinValue;

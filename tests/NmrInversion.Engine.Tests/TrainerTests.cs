@@ -76,6 +76,39 @@ public class TrainerTests
     }
 
     [Fact]
+    public void FamilyModelInvertsInstrumentGridsAndRefusesGridsOutsideItsFamily()
+    {
+        using var folder = new TempFolder();
+        var run = Trainer.Run(Tiny(folder.Sub("any"), 64) with { Family = AcquisitionFamily.T1T2, Dropout = 0 });
+        var card = ModelCard.Load(run.CardPath);
+        Assert.Equal(ModelCard.Describe(AcquisitionFamily.T1T2), ModelCard.Describe(card.AcquisitionFamily));
+        // Resume keeps the family; another family (or none) is a different run.
+        var options = Trainer.OptionsFromCheckpoint(folder.Sub("any"));
+        Assert.NotNull(options.Family);
+        var e = Assert.Throws<NmrInputException>(() => Trainer.Run(options with { Family = null, Samples = 96 }, resume: true));
+        Assert.Equal("ResumeMismatch", e.ErrorId);
+        // A raw-signal channel cannot be trained on a family.
+        Assert.Equal("InputChannelsNeedFixedGrid", Assert.Throws<NmrInputException>(() => (Tiny(folder.Sub("bad"), 16) with { Family = AcquisitionFamily.T1T2, Inputs = InputSpec.Recipe with { IncludeSignal = true }, Grid = NetworkGrid.Paper(16) }).Validate()).ErrorId);
+
+        var model = ModelCache.Get(run.ModelPath);
+        Assert.NotNull(model.Family);
+        var (a1, a2) = AcquisitionFamilyTests.SpinsolveLike();
+        var truth = Distributions.Distribution2D.FromComponents(new[] { new Distributions.LognormalComponent(-1, 0.2, -2, 0.2) }, model.Grid.Relaxation1, model.Grid.Relaxation2);
+        var signal = Signals.ForwardModel.Simulate(truth, model.Grid.Kernels, a1, a2, 200, 4);
+        var input = UnetInversion.Prepare(model, signal);
+        Assert.Same(signal, input.Network); // read on its own grid: no resampling, no translation
+        var result = UnetInversion.Invert(model, new[] { input })[0];
+        Assert.Equal(16, result.Distribution.Axis1.Count);
+        Assert.Equal(1.0, result.Distribution.Values.Cast<double>().Sum(), 6);
+        Assert.True(double.IsFinite(result.Misfit) && result.Misfit > 0);
+
+        var blind = Signals.ForwardModel.Simulate(truth, model.Grid.Kernels, a1, new Grids.AcquisitionAxis("t2", Enumerable.Range(1, 20).Select(k => k * 1e-4).ToArray()), 200, 4);
+        var refused = Assert.Throws<NmrInputException>(() => UnetInversion.Invert(model, new[] { blind }));
+        Assert.Equal("AcquisitionOutsideFamily", refused.ErrorId);
+        Assert.Contains("20 points", refused.Message);
+    }
+
+    [Fact]
     public void TrainingDataIsReproducibleAndCoversTheSnrRange()
     {
         var data = new TrainingData(NetworkGrid.Paper(64), InputSpec.Recipe);

@@ -31,25 +31,36 @@ public sealed class CompressedProblem
         K2 = k2;
         Data = data;
         C = MatrixProducts.Multiply(MatrixProducts.TransposeMultiply(k1.U, data), k2.U);
-        Sigma = new double[k1.Rank, k2.Rank];
-        for (int i = 0; i < k1.Rank; i++)
-            for (int j = 0; j < k2.Rank; j++)
-                Sigma[i, j] = k1.S[i] * k2.S[j];
+        Sigma = ProductSingularValues(k1, k2);
         double total = 0;
         foreach (var v in data) total += v * v;
         DataNormSquared = total;
         MaxAbs = MatrixProducts.MaxAbs(data);
 
-        double maxSigma = k1.S[0] * k2.S[0];
-        double kept = 0;
-        int keptCount = 0;
-        for (int i = 0; i < k1.Rank; i++)
-            for (int j = 0; j < k2.Rank; j++)
-                if (Sigma[i, j] >= NoiseOnlyThreshold * maxSigma) { kept += C[i, j] * C[i, j]; keptCount++; }
-        long noiseCount = (long)data.GetLength(0) * data.GetLength(1) - keptCount;
         OutsideNormSquared = Math.Max(0, total - CNormSquared());
-        NoiseEstimate = noiseCount > 0 ? Math.Sqrt(Math.Max(0, total - kept) / noiseCount) : double.NaN;
+        NoiseEstimate = EstimateNoise(C, Sigma, OutsideNormSquared, (long)data.GetLength(0) * data.GetLength(1), out long noiseCount);
         NoiseDegreesOfFreedom = noiseCount;
+    }
+
+    /// <summary>
+    /// The noise estimate of <see cref="NoiseEstimate"/> from the compressed data alone: the energy outside the kernels'
+    /// range (<paramref name="outsideNormSquared"/>) plus that of the coefficients whose product singular value is below
+    /// <see cref="NoiseOnlyThreshold"/> of the largest, divided by the number of noise-only coefficients among the
+    /// signal's <paramref name="pointCount"/> points. NaN when there are none.
+    /// </summary>
+    public static double EstimateNoise(double[,] c, double[,] sigma, double outsideNormSquared, long pointCount, out long noiseCount)
+    {
+        int r1 = c.GetLength(0), r2 = c.GetLength(1);
+        double maxSigma = 0;
+        foreach (var v in sigma) maxSigma = Math.Max(maxSigma, v);
+        double noiseOnly = outsideNormSquared;
+        int keptCount = 0;
+        for (int i = 0; i < r1; i++)
+            for (int j = 0; j < r2; j++)
+                if (sigma[i, j] >= NoiseOnlyThreshold * maxSigma) keptCount++;
+                else noiseOnly += c[i, j] * c[i, j];
+        noiseCount = pointCount - keptCount;
+        return noiseCount > 0 ? Math.Sqrt(Math.Max(0, noiseOnly) / noiseCount) : double.NaN;
     }
 
     public KernelSvd K1 { get; }
@@ -106,17 +117,31 @@ public sealed class CompressedProblem
     }
 
     /// <summary>The filtered linear estimate V1 [Sigma / (Sigma^2 + lambda^2) .* C] V2^T (Tikhonov without the sign constraint).</summary>
-    public double[,] FilteredEstimate(double lambda)
+    public double[,] FilteredEstimate(double lambda) => FilteredEstimate(C, Sigma, K1, K2, lambda);
+
+    /// <summary>V1 [Sigma / (Sigma^2 + lambda^2) .* C] V2^T for compressed data <paramref name="c"/> (r1 x r2) of kernels <paramref name="k1"/>, <paramref name="k2"/>.</summary>
+    public static double[,] FilteredEstimate(double[,] c, double[,] sigma, KernelSvd k1, KernelSvd k2, double lambda)
     {
-        var x = new double[Rank1, Rank2];
+        int r1 = c.GetLength(0), r2 = c.GetLength(1);
+        var x = new double[r1, r2];
         double l2 = lambda * lambda;
-        for (int i = 0; i < Rank1; i++)
-            for (int j = 0; j < Rank2; j++)
+        for (int i = 0; i < r1; i++)
+            for (int j = 0; j < r2; j++)
             {
-                double s = Sigma[i, j];
-                x[i, j] = s / (s * s + l2) * C[i, j];
+                double s = sigma[i, j];
+                x[i, j] = s / (s * s + l2) * c[i, j];
             }
-        return Expand(x);
+        return MatrixProducts.MultiplyTranspose(MatrixProducts.Multiply(k1.V, x), k2.V);
+    }
+
+    /// <summary>Sigma_ij = s1_i s2_j for two kernels' singular values (r1 x r2).</summary>
+    public static double[,] ProductSingularValues(KernelSvd k1, KernelSvd k2)
+    {
+        var sigma = new double[k1.Rank, k2.Rank];
+        for (int i = 0; i < k1.Rank; i++)
+            for (int j = 0; j < k2.Rank; j++)
+                sigma[i, j] = k1.S[i] * k2.S[j];
+        return sigma;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class LoadedModel
         Device = device;
         Grid = card.ToGrid();
         Inputs = card.ToInputSpec();
+        Family = card.AcquisitionFamily;
         LoadSeconds = loadSeconds;
         LoadNumber = loadNumber;
         LoadedAt = DateTime.Now;
@@ -25,6 +26,8 @@ public sealed class LoadedModel
     public UNet Network { get; }
     public NetworkGrid Grid { get; }
     public InputSpec Inputs { get; }
+    /// <summary>The family of acquisition grids the model inverts directly, or null for a model of one grid (<see cref="Grid"/>).</summary>
+    public AcquisitionFamily? Family { get; }
     public string Name => Card.Name;
     public string WeightsPath { get; }
     public string CardPath { get; }

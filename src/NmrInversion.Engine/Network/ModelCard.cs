@@ -57,7 +57,7 @@ public sealed class InputCard
         Channels = spec.ChannelNames.ToArray(),
         FilterFactors = spec.Configuration == InputConfiguration.Recipe ? InputSpec.FilterFactors.ToArray() : Array.Empty<double>(),
         Normalisation = spec.Configuration == InputConfiguration.Recipe
-            ? "signal scaled to max |S| = 1; filtered estimates F_k = sqrt(n1 n2) V1[sigma/(sigma^2+(k sigma_hat)^2) .* U1^T S U2]V2^T; noise channel log10(sigma_hat sqrt(m1 m2/4096))/4; output normalised to unit sum"
+            ? "signal scaled to max |S| = 1; filtered estimates F_k = sqrt(n1 n2) V1[sigma/(sigma^2+(k sigma_hat)^2) .* U1^T S U2]V2^T; noise channel log10(sigma_hat sqrt(4096/(m1 m2)))/4; output normalised to unit sum"
             : "signal scaled to max |S| = 1; target maps scaled to max 1; output normalised to unit sum for reporting",
         Loss = spec.Configuration == InputConfiguration.Recipe
             ? "chi(2D) + chi(projection 1) + chi(projection 2) of the unit-sum output (paper eq. 7)"
@@ -127,6 +127,12 @@ public sealed class ModelCard
     public long ParameterCount { get; set; }
     public InputCard Inputs { get; set; } = new();
     public GridCard Grid { get; set; } = new();
+    /// <summary>
+    /// Null for a model of one acquisition grid (<see cref="Grid"/>). Otherwise the family of acquisition grids the model
+    /// was trained on: it inverts any signal with these kernels whose axes lie in the family, onto <see cref="Grid"/>'s
+    /// relaxation axes (Grid's acquisition axes are then only the reference grid).
+    /// </summary>
+    public AcquisitionFamily? AcquisitionFamily { get; set; }
     public TrainingCard Training { get; set; } = new();
     public MetricsCard? Validation { get; set; }
     public MetricsCard? Test { get; set; }
@@ -173,6 +179,12 @@ public sealed class ModelCard
             if (!spec.ChannelNames.SequenceEqual(Inputs.Channels))
                 throw new NmrInputException("ModelCardInvalid", Bad($"its channels [{string.Join(", ", Inputs.Channels)}] are not those this module builds for {spec.Configuration} [{string.Join(", ", spec.ChannelNames)}]"), InputProblem.Data);
             NetworkInputs.Check(spec, Grid.ToGrid());
+            if (AcquisitionFamily is not null)
+            {
+                AcquisitionFamily.Validate();
+                if (spec.NeedsAcquisitionGrid)
+                    throw new NmrInputException("ModelCardInvalid", Bad($"a model for a family of acquisition grids cannot take inputs that depend on the grid ({spec})"), InputProblem.Data);
+            }
         }
         catch (NmrInputException e) when (e.ErrorId != "ModelCardInvalid")
         {
@@ -181,6 +193,9 @@ public sealed class ModelCard
     }
 
     public NetworkGrid ToGrid() => Grid.ToGrid();
+
+    /// <summary>A family as JSON (or "null"), to compare two families by value.</summary>
+    public static string Describe(AcquisitionFamily? family) => JsonSerializer.Serialize(family, Json);
 
     public InputSpec ToInputSpec() => Inputs.ToSpec();
 

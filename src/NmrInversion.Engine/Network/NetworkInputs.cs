@@ -51,7 +51,8 @@ public sealed record InputSpec(InputConfiguration Configuration, bool IncludeSig
 /// <list type="bullet">
 /// <item>sigma_hat: the compressed problem's noise estimate (energy outside the kernels' range per coefficient), floored at 1e-8;</item>
 /// <item>F_k = sqrt(n1 n2) V1 [sigma / (sigma^2 + (k sigma_hat)^2) .* C] V2^T for k = 3, 30, 300 (sqrt(n1 n2) = 64 on the paper grid);</item>
-/// <item>log10(sigma_hat sqrt(m1 m2 / 4096)) / 4: the noise level as it would be on a 64 x 64 signal, so grids of other sizes read alike;</item>
+/// <item>log10(sigma_hat sqrt(4096 / (m1 m2))) / 4: the noise level of a 64 x 64 signal carrying the same information
+/// (m1 m2 points at sigma_hat average to 4096 at sigma_hat sqrt(4096 / (m1 m2))), so grids of other sizes read alike;</item>
 /// <item>optionally the scaled signal (only when the signal and map grids have the same size).</item>
 /// </list>
 /// The paper configuration has the single scaled-signal channel.
@@ -89,22 +90,8 @@ public static class NetworkInputs
         if (spec.Configuration == InputConfiguration.Recipe)
         {
             var problem = new CompressedProblem(scaled, k1, k2);
-            sigmaHat = problem.NoiseEstimate;
-            // NaN when the grid leaves no noise-only coefficients: then the floor (treated as nearly noiseless).
-            if (double.IsNaN(sigmaHat) || sigmaHat < InputSpec.NoiseFloor) sigmaHat = InputSpec.NoiseFloor;
-            double gain = Math.Sqrt((double)n1 * n2);
-            foreach (var k in InputSpec.FilterFactors)
-            {
-                var f = problem.FilteredEstimate(k * sigmaHat);
-                var dst = destination.Slice(channel * plane, plane);
-                for (int i = 0; i < n1; i++)
-                    for (int j = 0; j < n2; j++)
-                        dst[i * n2 + j] = (float)(gain * f[i, j]);
-                channel++;
-            }
-            float noise = (float)(Math.Log10(sigmaHat * Math.Sqrt(m1 * (double)m2 / InputSpec.ReferencePoints)) / 4.0);
-            destination.Slice(channel * plane, plane).Fill(noise);
-            channel++;
+            sigmaHat = FillRecipeChannels(problem.C, problem.Sigma, problem.NoiseEstimate, k1, k2, m1, m2, destination);
+            channel = InputSpec.FilterFactors.Count + 1;
         }
         if (spec.NeedsAcquisitionGrid)
         {
@@ -116,6 +103,46 @@ public static class NetworkInputs
                 for (int j = 0; j < m2; j++)
                     dst[i * m2 + j] = (float)scaled[i, j];
         }
+        return sigmaHat;
+    }
+
+    /// <summary>
+    /// Writes the recipe channels (no signal channel) from compressed data alone: <paramref name="c"/> = U1^T S U2 and
+    /// <paramref name="outsideNormSquared"/> = ||S||^2 - ||C||^2 of a signal already scaled to max |S| = 1, with m1 x m2
+    /// points. Gives the same channels as <see cref="Fill"/> on that signal; training uses it to simulate signals of any
+    /// length in compressed form. Returns sigma_hat.
+    /// </summary>
+    public static double FillCompressed(double[,] c, double outsideNormSquared, int m1, int m2, KernelSvd k1, KernelSvd k2, InputSpec spec, Span<float> destination)
+    {
+        if (spec.Configuration != InputConfiguration.Recipe || spec.IncludeSignal)
+            throw new ArgumentException($"Compressed inputs exist only for the recipe without the signal channel; got {spec}.");
+        int plane = k1.V.GetLength(0) * k2.V.GetLength(0);
+        if (destination.Length < spec.ChannelCount * plane)
+            throw new ArgumentException($"The destination holds {destination.Length} values; {spec.ChannelCount * plane} are needed.");
+        var sigma = CompressedProblem.ProductSingularValues(k1, k2);
+        double noise = CompressedProblem.EstimateNoise(c, sigma, outsideNormSquared, (long)m1 * m2, out _);
+        return FillRecipeChannels(c, sigma, noise, k1, k2, m1, m2, destination);
+    }
+
+    /// <summary>The three filtered estimates and the noise channel from scaled compressed data; returns sigma_hat (floored).</summary>
+    private static double FillRecipeChannels(double[,] c, double[,] sigma, double noiseEstimate, KernelSvd k1, KernelSvd k2, int m1, int m2, Span<float> destination)
+    {
+        int n1 = k1.V.GetLength(0), n2 = k2.V.GetLength(0), plane = n1 * n2;
+        // NaN when the grid leaves no noise-only coefficients: then the floor (treated as nearly noiseless).
+        double sigmaHat = double.IsNaN(noiseEstimate) || noiseEstimate < InputSpec.NoiseFloor ? InputSpec.NoiseFloor : noiseEstimate;
+        double gain = Math.Sqrt((double)n1 * n2);
+        int channel = 0;
+        foreach (var k in InputSpec.FilterFactors)
+        {
+            var f = CompressedProblem.FilteredEstimate(c, sigma, k1, k2, k * sigmaHat);
+            var dst = destination.Slice(channel * plane, plane);
+            for (int i = 0; i < n1; i++)
+                for (int j = 0; j < n2; j++)
+                    dst[i * n2 + j] = (float)(gain * f[i, j]);
+            channel++;
+        }
+        float noise = (float)(Math.Log10(sigmaHat * Math.Sqrt(InputSpec.ReferencePoints / (m1 * (double)m2))) / 4.0);
+        destination.Slice(channel * plane, plane).Fill(noise);
         return sigmaHat;
     }
 

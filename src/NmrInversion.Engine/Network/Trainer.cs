@@ -14,6 +14,8 @@ public sealed record TrainerOptions
     public required NetworkGrid Grid { get; init; }
     public required string RunDirectory { get; init; }
     public InputSpec Inputs { get; init; } = InputSpec.Recipe;
+    /// <summary>When set, every batch is acquired on a random grid of this family (inputs without the signal channel); <see cref="Grid"/> then only fixes the kernels and the distribution grid.</summary>
+    public AcquisitionFamily? Family { get; init; }
     public int BaseChannels { get; init; } = 16;
     public int Depth { get; init; } = 4;
     public double Dropout { get; init; } = 0.5;
@@ -58,6 +60,12 @@ public sealed record TrainerOptions
             throw new NmrInputException("ModelNameInvalid", $"'{Name}' cannot be a file name.");
         Recipe.Validate();
         NetworkInputs.Check(Inputs, Grid);
+        if (Family is not null)
+        {
+            Family.Validate();
+            if (Inputs.NeedsAcquisitionGrid)
+                throw new NmrInputException("InputChannelsNeedFixedGrid", $"Training on a family of acquisition grids needs inputs that do not depend on the grid (recipe without the signal channel); got {Inputs}.");
+        }
         new UNetArchitecture(Inputs.ChannelCount, BaseChannels, Depth, Dropout).Validate();
     }
 }
@@ -148,6 +156,7 @@ public sealed class Trainer
             Grid = card.ToGrid(),
             RunDirectory = runDirectory,
             Inputs = card.ToInputSpec(),
+            Family = card.AcquisitionFamily,
             BaseChannels = card.Architecture.BaseChannels,
             Depth = card.Architecture.Depth,
             Dropout = card.Architecture.Dropout,
@@ -201,7 +210,7 @@ public sealed class Trainer
         Directory.CreateDirectory(dir);
 
         var arch = new UNetArchitecture(options.Inputs.ChannelCount, options.BaseChannels, options.Depth, options.Dropout);
-        var data = new TrainingData(options.Grid, options.Inputs, options.Recipe);
+        var data = new TrainingData(options.Grid, options.Inputs, options.Recipe, options.Family);
         int batch = options.BatchSize;
         var cfg = options.Inputs.Configuration;
 
@@ -392,6 +401,7 @@ public sealed class Trainer
         var g = card.ToGrid();
         if (g.Kernels != o.Grid.Kernels || !g.Acquisition1.Equals(o.Grid.Acquisition1) || !g.Acquisition2.Equals(o.Grid.Acquisition2)
             || !g.Relaxation1.Equals(o.Grid.Relaxation1) || !g.Relaxation2.Equals(o.Grid.Relaxation2)) problems.Add($"grid {g} vs {o.Grid}");
+        if (ModelCard.Describe(card.AcquisitionFamily) != ModelCard.Describe(o.Family)) problems.Add("acquisition family");
         if (card.Training.BatchSize != o.BatchSize) problems.Add($"batch size {card.Training.BatchSize} vs {o.BatchSize}");
         if (card.Training.Seed != o.Seed) problems.Add($"seed {card.Training.Seed} vs {o.Seed}");
         if (card.Training.Recipe != o.Recipe) problems.Add("training recipe");
@@ -408,6 +418,7 @@ public sealed class Trainer
         ParameterCount = model.ParameterCount,
         Inputs = InputCard.Of(o.Inputs),
         Grid = GridCard.Of(o.Grid),
+        AcquisitionFamily = o.Family,
         Training = new TrainingCard
         {
             Recipe = o.Recipe,

@@ -51,17 +51,30 @@ public sealed record UnetInput(Signal2D Original, Signal2D Network, GridTranslat
 /// </summary>
 public static class UnetInversion
 {
-    /// <summary>Throws ModelGridMismatch when the model was not trained for the signal's kernels and grids (exact match only).</summary>
+    /// <summary>
+    /// Throws when the model cannot read the signal as it is: ModelGridMismatch when it was not trained for the signal's
+    /// kernels and grids (a model of one grid needs that grid exactly), AcquisitionOutsideFamily when a model of a family
+    /// of acquisition grids gets a grid outside the family.
+    /// </summary>
     public static void CheckSignal(LoadedModel model, Signal2D signal)
     {
         if (signal.Dimensions != 2)
             throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
         signal.ForInversion(out _); // SignalAllZero
-        string? why = model.Grid.Mismatch(signal);
+        string? why = model.Grid.Mismatch(signal, anyAcquisition: model.Family is not null);
         if (why is not null)
             throw new NmrInputException("ModelGridMismatch",
                 $"Model '{model.Name}' cannot invert signal '{signal.Name}': {why}. Use a model trained for this grid (Start-NmrTraining) or pass -Resample to interpolate the signal onto the model's acquisition grid.", InputProblem.Data);
+        if (model.Family?.Mismatch(signal.Axis1, signal.Axis2) is { } outside)
+            throw new NmrInputException("AcquisitionOutsideFamily",
+                $"Model '{model.Name}' cannot invert signal '{signal.Name}': {outside}. The model card lists the acquisition grids it was trained on; -Resample onto its reference grid ({model.Grid.Acquisition1}; {model.Grid.Acquisition2}) if that grid can see the distribution range, or train a model for this grid.", InputProblem.Data);
     }
+
+    /// <summary>The kernels' SVDs on which the network reads a signal: the model's own grid, or (a family model) the signal's acquisition grid onto the model's relaxation grid, cached.</summary>
+    private static (KernelSvd, KernelSvd) SvdsFor(LoadedModel model, Signal2D signal) => model.Family is null
+        ? (model.Grid.Svd1, model.Grid.Svd2)
+        : (KernelSvdCache.Shared.Get(model.Grid.Kernels.Kernel1, signal.Axis1, model.Grid.Relaxation1),
+           KernelSvdCache.Shared.Get(model.Grid.Kernels.Kernel2, signal.Axis2, model.Grid.Relaxation2));
 
     /// <summary>
     /// How a signal reaches the network: as it is (its grid is the model's), by a translation on log axes
@@ -77,6 +90,8 @@ public static class UnetInversion
         if (signal.Dimensions != 2)
             throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
         if (model.Grid.Mismatch(signal) is null) return new UnetInput(signal, signal, null, false);
+        if (model.Family is not null && model.Grid.Mismatch(signal, anyAcquisition: true) is null && model.Family.Mismatch(signal.Axis1, signal.Axis2) is null)
+            return new UnetInput(signal, signal, null, false);
         var translation = GridTranslation.Find(model.Grid, signal, out string? noTranslation);
         if (translation is not null) return new UnetInput(signal, translation.OnModelGrid, translation, false);
         if (resample)
@@ -111,10 +126,12 @@ public static class UnetInversion
         var (n1, n2) = model.Grid.MapSize;
         int inLen = NetworkInputs.Length(spec, model.Grid), plane = n1 * n2, count = inputs.Count;
         var x = new float[count * inLen];
-        var svd1 = model.Grid.Svd1;
-        var svd2 = model.Grid.Svd2;
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) },
-            b => NetworkInputs.Fill(inputs[b].Network.Values, svd1, svd2, spec, x.AsSpan(b * inLen, inLen)));
+        var svds = new (KernelSvd, KernelSvd)[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) }, b =>
+        {
+            svds[b] = SvdsFor(model, inputs[b].Network);
+            NetworkInputs.Fill(inputs[b].Network.Values, svds[b].Item1, svds[b].Item2, spec, x.AsSpan(b * inLen, inLen));
+        });
 
         float[] y;
         lock (model.Gate)
@@ -139,7 +156,7 @@ public static class UnetInversion
             var distribution = new Distribution2D(map, model.Grid.Relaxation1, model.Grid.Relaxation2, "U-Net");
             if (item.Translation is { } t) distribution = t.ToSignalAxes(distribution);
             CompressedProblem problem = ReferenceEquals(item.Network, signal)
-                ? new CompressedProblem(signal.Values, svd1, svd2)
+                ? new CompressedProblem(signal.Values, svds[b].Item1, svds[b].Item2)
                 : new CompressedProblem(signal.Values,
                     KernelSvdCache.Shared.Get(signal.Kernels.Kernel1, signal.Axis1, distribution.Axis1),
                     KernelSvdCache.Shared.Get(signal.Kernels.Kernel2, signal.Axis2, distribution.Axis2));
