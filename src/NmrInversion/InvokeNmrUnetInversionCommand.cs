@@ -53,7 +53,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         Run(() => _model = ModelCache.Get(path, Device), path);
         var m = _model!;
         WriteVerbose(ModelCache.LoadCount > before
-            ? string.Create(CultureInfo.InvariantCulture, $"Loaded model '{m.Name}' from {m.WeightsPath} in {m.LoadSeconds:F2} s ({m.Inputs}; {m.Card.Training.Samples} training samples).")
+            ? string.Create(CultureInfo.InvariantCulture, $"Loaded model '{m.Name}' from {m.WeightsPath} in {m.LoadSeconds:F2} s ({m.Inputs}; {m.Card.Training.Samples} training samples{(m.Family is { } f ? $"; acquisition grids: {f}" : "")}).")
             : $"Using model '{m.Name}' from {m.WeightsPath}, loaded at {m.LoadedAt:T} (cached).");
         WriteVerbose($"Device {Device}, {TorchRuntime.Describe().Threads} torch threads, batches of {BatchSize}.");
     }
@@ -64,7 +64,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         UnetInput? input = null;
         RunForItem(() => input = UnetInversion.Prepare(_model!, signal, Resample), signal);
         if (input is null) return;
-        if (input.Translation is not null || input.Resampled)
+        if (input.Translation is not null || input.Resampled || input.OwnGrid)
             WriteVerbose($"Signal '{signal.Name}' {input.Route}.");
         _pending.Add(input);
         if (_pending.Count >= BatchSize) Flush();

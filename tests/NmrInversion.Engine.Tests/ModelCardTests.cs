@@ -141,6 +141,16 @@ public class ModelCardTests : IClassFixture<ModelCardTests.TinyModel>
         File.WriteAllText(cardPath, File.ReadAllText(cardPath).Replace("\"BaseChannels\": 4", "\"BaseChannels\": 8"));
         Assert.Equal("ModelCardInvalid", Assert.Throws<NmrInputException>(() => ModelCache.Get(wrongArch)).ErrorId);
 
+        // A family of acquisition grids on a card is checked: an empty count range is invalid.
+        string badFamily = CopyModel("family");
+        string familyCard = Path.ChangeExtension(badFamily, ".json");
+        var card = ModelCard.Load(familyCard);
+        card.AcquisitionFamily = AcquisitionFamily.T1T2 with { Axis1 = new[] { new AxisFamily(AxisSpacing.Log, 20, 10, 1e-3, 2e-3, 1, 2) } };
+        card.Save(familyCard);
+        var e = Assert.Throws<NmrInputException>(() => ModelCache.Get(badFamily));
+        Assert.Equal("ModelCardInvalid", e.ErrorId);
+        Assert.Contains("MinCount", e.Message);
+
         string noWeights = CopyModel("noweights");
         File.Delete(noWeights);
         Assert.Equal("ModelFileMissing", Assert.Throws<NmrInputException>(() => ModelCache.Get(noWeights)).ErrorId);

@@ -65,6 +65,26 @@ public class TrainerTests
     }
 
     [Fact]
+    public void CheckpointIsCommittedAsAUnitAndOlderFilesAreRemoved()
+    {
+        using var folder = new TempFolder();
+        string dir = folder.Sub("c");
+        Trainer.Run(Tiny(dir, 160) with { CheckpointEverySteps = 3 });
+        var files = Directory.GetFiles(dir, "checkpoint*").Select(Path.GetFileName).OrderBy(f => f).ToArray();
+        Assert.Equal(new[] { "checkpoint-10.optimizer", "checkpoint-10.pt", "checkpoint.json" }, files);
+        // A crash after the new pair was written but before checkpoint.json was replaced: the old state still names a complete pair.
+        File.WriteAllText(Path.Combine(dir, "checkpoint-11.pt"), "half");
+        var resumed = Trainer.Run(Trainer.OptionsFromCheckpoint(dir) with { Samples = 192 }, resume: true);
+        Assert.Equal(12, resumed.Steps);
+        Assert.False(File.Exists(Path.Combine(dir, "checkpoint-11.pt")));
+        // A state naming a missing file is refused with a clear error, not a libtorch exception.
+        File.Delete(Path.Combine(dir, "checkpoint-12.pt"));
+        var e = Assert.Throws<NmrInputException>(() => Trainer.Run(Trainer.OptionsFromCheckpoint(dir) with { Samples = 224 }, resume: true));
+        Assert.Equal("CheckpointInvalid", e.ErrorId);
+        Assert.Contains("checkpoint-12.pt", e.Message);
+    }
+
+    [Fact]
     public void ResumeRefusesADifferentRun()
     {
         using var folder = new TempFolder();

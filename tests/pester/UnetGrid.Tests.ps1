@@ -85,3 +85,53 @@ Describe 'Invoke-NmrUnetInversion translation on log axes' {
         $rt.Signal.Name | Should -Be 'shifted'
     }
 }
+
+Describe 'A model for every acquisition grid (Start-NmrTraining -AnyAcquisitionGrid)' {
+    BeforeAll {
+        # Tiny (seconds): 16 x 16 distribution grid, acquisition grids drawn per batch from the T1-T2 instrument family.
+        $script:anyRun = Start-NmrTraining (Join-Path $script:runDir 'any') -AnyAcquisitionGrid -Dropout 0 -GridSize 16 -BaseChannels 4 -Depth 2 `
+            -BatchSize 16 -Samples 64 -ValidationInterval 2 -ValidationSize 16 -TestSize 16 -Name anygrid
+        $script:spinsolveFile = Join-Path $PSScriptRoot '../data/nmrinversions-jl/spinsolve_txt/IRCPMG/T1IRT2.dat'
+
+    }
+
+    It 'records the family in the model card' {
+        $card = Get-Content ($script:anyRun.CardPath) -Raw | ConvertFrom-Json
+        $card.AcquisitionFamily.Axis1[0].MinCount | Should -Be 12
+        @($card.AcquisitionFamily.Axis2).Count | Should -Be 2
+        $card.AcquisitionFamily.Axis2[1].Spacing | Should -Be 'Linear'
+        $card.Inputs.Channels | Should -Not -Contain 'signal'
+    }
+
+    It 'inverts a Spinsolve T1-T2 file (16 x 1024) on its own grid, with no resampling parameter' {
+        $signal = Import-NmrSignal $script:spinsolveFile
+        $signal.Axis1.Count | Should -Be 16
+        $signal.Axis2.Count | Should -Be 1024
+        $r = $signal | Invoke-NmrUnetInversion -ModelPath $script:anyRun.ModelPath -Verbose 4>&1
+        $verbose = @($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $r = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'own acquisition grid'
+        ($verbose.Message -join "`n") | Should -Not -Match 'resampled'
+        $r.Signal.Axis2.Count | Should -Be 1024
+        $r.Distribution.Axis1.Count | Should -Be 16
+        $sum = 0.0; foreach ($v in $r.Distribution.Values) { $sum += $v }
+        $sum | Should -BeGreaterThan 0.999999
+        $sum | Should -BeLessThan 1.000001
+        [double]::IsFinite($r.Misfit) | Should -BeTrue
+    }
+
+    It 'refuses a grid outside its family with AcquisitionOutsideFamily, naming the axis' {
+        $t1 = [NmrInversion.Engine.Grids.Axis]::LogSpace(1e-3, 3, 16)
+        $blind = $script:truth | New-NmrSignal -AcquisitionAxis1 $t1 -AcquisitionAxis2 (1..20 | ForEach-Object { $_ * 1e-4 }) -Snr 200
+        $e = Get-ErrorRecord { $blind | Invoke-NmrUnetInversion -ModelPath $script:anyRun.ModelPath -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'AcquisitionOutsideFamily*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        $e.Exception.Message | Should -Match 'acquisition axis 2.*20 points'
+    }
+
+    It 'refuses to train a family model with a raw-signal channel' {
+        $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'bad') -AnyAcquisitionGrid -IncludeSignalChannel -GridSize 16 -Samples 16 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InputChannelsNeedFixedGrid*'
+        Test-Path (Join-Path $script:runDir 'bad/checkpoint.json') | Should -BeFalse
+    }
+}

@@ -115,6 +115,10 @@ public sealed class CheckpointState
     public int ValidationSize { get; set; }
     public int TestSize { get; set; }
     public int ValidationInterval { get; set; }
+    /// <summary>Weights file of this checkpoint, beside checkpoint.json (null in runs written before it was recorded: checkpoint.pt).</summary>
+    public string? WeightsFile { get; set; }
+    /// <summary>Adam state file of this checkpoint (null: checkpoint.optimizer).</summary>
+    public string? OptimizerFile { get; set; }
     public ModelCard Card { get; set; } = new();
 }
 
@@ -126,7 +130,10 @@ public sealed class CheckpointState
 /// step) at a time interval, on cancellation and at the end; a CSV log of the losses. Everything random depends on
 /// (seed, step): the batch of step k is samples k*B..k*B+B-1 of the training stream and dropout is reseeded per step,
 /// so a resumed run continues bit-for-bit as if it had never stopped (same thread count and device).
-/// Files in the run folder: checkpoint.pt, checkpoint.optimizer, checkpoint.json, training-log.csv, NAME.pt + NAME.json.
+/// Files in the run folder: checkpoint.json naming checkpoint-STEP.pt and checkpoint-STEP.optimizer, training-log.csv,
+/// NAME.pt + NAME.json. A checkpoint is committed as a unit: its two files are written under new names first, then
+/// checkpoint.json is replaced (one rename), then older checkpoint files are deleted; a crash at any point leaves
+/// checkpoint.json naming a complete pair.
 /// </summary>
 public sealed class Trainer
 {
@@ -234,9 +241,14 @@ public sealed class Trainer
         double priorSeconds = 0, lastVal = double.NaN, bestVal = double.PositiveInfinity, lastTrain = double.NaN;
         if (state is not null)
         {
-            model.load(Path.Combine(dir, CheckpointWeights));
+            string weightsFile = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
+            string optimizerFile = Path.Combine(dir, state.OptimizerFile ?? CheckpointOptimizer);
+            foreach (var f in new[] { weightsFile, optimizerFile })
+                if (!File.Exists(f))
+                    throw new NmrInputException("CheckpointInvalid", $"The checkpoint in {dir} names {Path.GetFileName(f)}, which does not exist.", InputProblem.NotFound);
+            model.load(weightsFile);
             model.to(device);
-            optimizer.load_state_dict(Path.Combine(dir, CheckpointOptimizer));
+            optimizer.load_state_dict(optimizerFile);
             step = state.Step;
             horizon = options.Samples is { } s2 ? (s2 + batch - 1) / batch : state.HorizonSteps;
             priorSeconds = state.ElapsedSeconds;
@@ -268,16 +280,26 @@ public sealed class Trainer
 
         void SaveCheckpoint()
         {
-            AtomicFile.Write(Path.Combine(dir, CheckpointWeights), p => model.save(p));
-            AtomicFile.Write(Path.Combine(dir, CheckpointOptimizer), p => optimizer.save_state_dict(p));
+            string weightsName = string.Create(CultureInfo.InvariantCulture, $"checkpoint-{step}.pt");
+            string optimizerName = string.Create(CultureInfo.InvariantCulture, $"checkpoint-{step}.optimizer");
+            AtomicFile.Write(Path.Combine(dir, weightsName), p => model.save(p));
+            AtomicFile.Write(Path.Combine(dir, optimizerName), p => optimizer.save_state_dict(p));
             var st = new CheckpointState
             {
+                WeightsFile = weightsName, OptimizerFile = optimizerName,
                 Step = step, HorizonSteps = horizon, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds,
                 LastTrainingLoss = lastTrain, LastValidationLoss = lastVal, BestValidationLoss = bestVal,
                 ValidationSeed = options.ValidationSeed, TestSeed = options.TestSeed, ValidationSize = options.ValidationSize,
                 TestSize = options.TestSize, ValidationInterval = options.ValidationInterval, Card = CardSoFar(false),
             };
             AtomicFile.WriteAllText(Path.Combine(dir, CheckpointStateFile), JsonSerializer.Serialize(st, Json));
+            // Committed: the files of earlier checkpoints (and of the unnamed format) can go.
+            foreach (var old in Directory.EnumerateFiles(dir, "checkpoint*"))
+            {
+                string name = Path.GetFileName(old);
+                if (name != weightsName && name != optimizerName && name != CheckpointStateFile && !name.EndsWith(".tmp", StringComparison.Ordinal))
+                    File.Delete(old);
+            }
             lastCheckpoint = clock.Elapsed;
         }
 

@@ -35,10 +35,11 @@ public sealed class UnetResult : InversionResult
 /// network reads (the original itself, the same values relabelled by a <see cref="Translation"/>, or a
 /// <see cref="Resampled"/> interpolation onto the model's acquisition grid).
 /// </summary>
-public sealed record UnetInput(Signal2D Original, Signal2D Network, GridTranslation? Translation, bool Resampled)
+public sealed record UnetInput(Signal2D Original, Signal2D Network, GridTranslation? Translation, bool Resampled, bool OwnGrid = false)
 {
     /// <summary>How the signal reaches the model's grid, for a verbose message.</summary>
     public string Route => Translation is { } t ? $"translated on log axes ({t})"
+        : OwnGrid ? $"read on its own acquisition grid ({Original.Axis1}; {Original.Axis2}) by a model trained on a family of grids"
         : Resampled ? $"resampled onto the model's acquisition grid ({Network.Axis1}; {Network.Axis2}) by a cubic spline in log-time"
         : "on the model's grid";
 }
@@ -61,7 +62,9 @@ public static class UnetInversion
         if (signal.Dimensions != 2)
             throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
         signal.ForInversion(out _); // SignalAllZero
-        string? why = model.Grid.Mismatch(signal, anyAcquisition: model.Family is not null);
+        // A family model reconstructs on its own relaxation grid whatever grid the signal names; only the kernels must match.
+        string? why = model.Family is null ? model.Grid.Mismatch(signal)
+            : signal.Kernels != model.Grid.Kernels ? $"the model was trained for {model.Grid.Kernels} but the signal is {signal.Kernels}" : null;
         if (why is not null)
             throw new NmrInputException("ModelGridMismatch",
                 $"Model '{model.Name}' cannot invert signal '{signal.Name}': {why}. Use a model trained for this grid (Start-NmrTraining) or pass -Resample to interpolate the signal onto the model's acquisition grid.", InputProblem.Data);
@@ -90,8 +93,8 @@ public static class UnetInversion
         if (signal.Dimensions != 2)
             throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
         if (model.Grid.Mismatch(signal) is null) return new UnetInput(signal, signal, null, false);
-        if (model.Family is not null && model.Grid.Mismatch(signal, anyAcquisition: true) is null && model.Family.Mismatch(signal.Axis1, signal.Axis2) is null)
-            return new UnetInput(signal, signal, null, false);
+        if (model.Family is not null && signal.Kernels == model.Grid.Kernels && model.Family.Mismatch(signal.Axis1, signal.Axis2) is null)
+            return new UnetInput(signal, signal, null, false, OwnGrid: true);
         var translation = GridTranslation.Find(model.Grid, signal, out string? noTranslation);
         if (translation is not null) return new UnetInput(signal, translation.OnModelGrid, translation, false);
         if (resample)

@@ -1,0 +1,123 @@
+<#
+.SYNOPSIS
+The paper's benchmark (presets A-H at SNR 20, 200, 2000, fixed noise seeds) acquired on the paper's grid and on
+instrument grids, inverted by a U-Net model, Tikhonov with GCV and MTGV with its search, scored with chi (eq. 7).
+
+.DESCRIPTION
+Grids: Paper (64 x 64 log-spaced, t1 1 ms-10 s, t2 0.1 ms-1 s), Spinsolve (16 log-spaced inversion times 1 ms-3 s by
+1024 echoes at 0.1 ms) and GeoSpec (32 log-spaced inversion times 1 ms-5 s by 2500 echoes at 0.2 ms). Every method
+reconstructs on the paper's 64 x 64 relaxation grid. A model trained on a family of acquisition grids
+(Start-NmrTraining -AnyAcquisitionGrid) reads each signal on its own grid; a model of one grid is given -Resample.
+
+Writes <OutputPath>/<grid>-<method>.csv (one row per case: chi of the map and of both projections, seconds) and
+<OutputPath>/grids.md (per grid: the table, and how many cases the U-Net wins against each baseline). The baselines do
+not depend on the model: with -Reuse, a method whose CSV exists for the same seed is read back instead of recomputed.
+
+.EXAMPLE
+dotnet pwsh ./examples/Benchmark-Grids.ps1 -ModelPath pretrained/model.pt -Reuse
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Paper', 'Spinsolve', 'GeoSpec')] [string[]] $Grid = @('Paper', 'Spinsolve', 'GeoSpec'),
+    [ValidateSet('U-Net', 'Tikhonov', 'MTGV')] [string[]] $Method = @('U-Net', 'Tikhonov', 'MTGV'),
+    [string] $ModelPath,
+    [string] $OutputPath = (Join-Path (Split-Path $PSScriptRoot) 'results/grids'),
+    [int] $Seed = 1,
+    [switch] $Reuse
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path (Split-Path $PSScriptRoot) 'NmrInversion.psd1') -Force
+$inv = [cultureinfo]::InvariantCulture
+New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
+
+$logSpace = { param($a, $b, $n) [NmrInversion.Engine.Grids.Axis]::LogSpace($a, $b, $n) }
+$echoes = { param($n, $dt) [double[]](1..$n | ForEach-Object { $_ * $dt }) }
+$grids = [ordered]@{
+    Paper     = @{ Axis1 = & $logSpace 1e-3 10 64; Axis2 = & $logSpace 1e-4 1 64; Text = '64 x 64 log-spaced (paper)' }
+    Spinsolve = @{ Axis1 = & $logSpace 1e-3 3 16; Axis2 = & $echoes 1024 1e-4; Text = '16 inversion times 1 ms-3 s x 1024 echoes at 0.1 ms' }
+    GeoSpec   = @{ Axis1 = & $logSpace 1e-3 5 32; Axis2 = & $echoes 2500 2e-4; Text = '32 inversion times 1 ms-5 s x 2500 echoes at 0.2 ms' }
+}
+$presets = 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'
+$snrs = 20, 200, 2000
+
+$unetArgs = @{}
+if ($ModelPath) { $unetArgs.ModelPath = $ModelPath }
+$report = [System.Text.StringBuilder]::new()
+[void]$report.AppendLine('# Benchmark on acquisition grids').AppendLine()
+[void]$report.AppendLine("Presets A-H at SNR 20, 200, 2000, noise seed $Seed; maps on the paper's 64 x 64 relaxation grid; chi of the 2D map / T1 projection / T2 projection (paper eq. 7).").AppendLine()
+
+foreach ($g in $Grid) {
+    $spec = $grids[$g]
+    $signals = New-NmrDistribution -Preset $presets | New-NmrSignal -Snr $snrs -Seed $Seed -AcquisitionAxis1 $spec.Axis1 -AcquisitionAxis2 $spec.Axis2
+    $rows = @{}
+    foreach ($m in $Method) {
+        $csv = Join-Path $OutputPath ("{0}-{1}.csv" -f $g, $m)
+        if ($Reuse -and $m -ne 'U-Net' -and (Test-Path $csv)) {
+            $old = @(Import-Csv $csv)
+            if ($old.Count -eq $signals.Count -and @($old | Where-Object { [int]$_.Seed -ne $Seed }).Count -eq 0) {
+                $rows[$m] = $old
+                Write-Host "$g / ${m}: reused $csv"
+                continue
+            }
+        }
+        Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Status $m
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $results = switch ($m) {
+            'U-Net' {
+                $model = if ($ModelPath) { $ModelPath } else { Join-Path (Split-Path $PSScriptRoot) 'pretrained/model.pt' }
+                $card = Get-Content ([IO.Path]::ChangeExtension($model, '.json')) -Raw | ConvertFrom-Json
+                $resample = -not $card.AcquisitionFamily -and $g -ne 'Paper'
+                @($signals | Invoke-NmrUnetInversion @unetArgs -Resample:$resample -WarningAction SilentlyContinue)
+            }
+            'Tikhonov' { @($signals | Invoke-NmrTikhonov -WarningAction SilentlyContinue) }
+            'MTGV' { @($signals | Invoke-NmrMtgv -WarningAction SilentlyContinue) }
+        }
+        $sw.Stop()
+        $rows[$m] = @($results | Measure-NmrChi | ForEach-Object -Begin { $k = 0 } -Process {
+                [pscustomobject]@{
+                    Grid = $g; Method = $m; Preset = $_.Preset; Snr = $_.Snr; Seed = $Seed
+                    Chi2D = $_.Chi2D.ToString('G6', $inv); ChiT1 = $_.ChiT1.ToString('G6', $inv); ChiT2 = $_.ChiT2.ToString('G6', $inv)
+                    Misfit = $results[$k].Misfit.ToString('G4', $inv); Seconds = $results[$k].Seconds.ToString('G4', $inv)
+                }
+                $k++
+            })
+        $rows[$m] | Export-Csv $csv -NoTypeInformation -Encoding utf8
+        Write-Host ("{0} / {1}: {2} signals in {3:F1} s" -f $g, $m, $signals.Count, $sw.Elapsed.TotalSeconds)
+    }
+    Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Completed
+
+    [void]$report.AppendLine("## $g grid: $($spec.Text)").AppendLine()
+    $present = @($Method | Where-Object { $rows.Contains($_) })
+    [void]$report.AppendLine('| case | ' + ($present -join ' | ') + ' |')
+    [void]$report.AppendLine('|---|' + (($present | ForEach-Object { '---' }) -join '|') + '|')
+    $wins = @{}
+    for ($i = 0; $i -lt $signals.Count; $i++) {
+        $cells = foreach ($m in $present) {
+            $r = $rows[$m][$i]
+            '{0} / {1} / {2}' -f ([double]$r.Chi2D).ToString('G3', $inv), ([double]$r.ChiT1).ToString('G3', $inv), ([double]$r.ChiT2).ToString('G3', $inv)
+        }
+        $first = $rows[$present[0]][$i]
+        [void]$report.AppendLine("| $($first.Preset) $($first.Snr) | " + ($cells -join ' | ') + ' |')
+        if ($rows.Contains('U-Net')) {
+            foreach ($m in $present | Where-Object { $_ -ne 'U-Net' }) {
+                foreach ($c in 'Chi2D', 'ChiT1', 'ChiT2') {
+                    $key = "$m/$c"
+                    if (-not $wins.Contains($key)) { $wins[$key] = 0 }
+                    if ([double]$rows['U-Net'][$i].$c -lt [double]$rows[$m][$i].$c) { $wins[$key]++ }
+                }
+            }
+        }
+    }
+    [void]$report.AppendLine()
+    if ($rows.Contains('U-Net')) {
+        foreach ($m in $present | Where-Object { $_ -ne 'U-Net' }) {
+            $line = "U-Net below $m in {0}/24 2D cases, {1}/24 T1 and {2}/24 T2 projections." -f $wins["$m/Chi2D"], $wins["$m/ChiT1"], $wins["$m/ChiT2"]
+            [void]$report.AppendLine($line).AppendLine()
+            Write-Host "$g grid: $line"
+        }
+    }
+}
+$path = Join-Path $OutputPath 'grids.md'
+Set-Content -Path $path -Value $report.ToString() -Encoding utf8
+Write-Host "Report: $path"
