@@ -70,11 +70,24 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
     [ValidateRange(0.0, double.MaxValue)]
     public double? NoiseSigma { get; set; }
 
+    /// <summary>Inversion efficiency kappa of an inversion-recovery T1 measurement, in (0, 1]: k(t1, T1) = 1 - (1 + kappa) exp(-t1 / T1). Default 1 (a perfect inversion).</summary>
+    [Parameter]
+    public double? InversionEfficiency { get; set; }
+
+    /// <summary>Estimate the inversion efficiency from the data (least Tikhonov residual over kappa; see the help) and attach it to the signal.</summary>
+    [Parameter]
+    public SwitchParameter EstimateInversionEfficiency { get; set; }
+
+    private readonly CancellationTokenSource _cancel = new();
+
     private double[]? _axis1;
     private double[]? _axis2;
 
     protected override void BeginProcessing()
     {
+        if (InversionEfficiency is not null && EstimateInversionEfficiency)
+            Terminate("InversionEfficiencyGivenTwice", "Pass either -InversionEfficiency (a value) or -EstimateInversionEfficiency, not both.");
+        if (InversionEfficiency is { } kappa) Run(() => KernelPair.CheckInversionEfficiency(kappa), null);
         if (Axis1 is not null && Axis1Path is not null)
             Terminate("AxisGivenTwice", "Pass the first axis either as -Axis1 values or as -Axis1Path, not both.");
         if (Axis2 is not null && Axis2Path is not null)
@@ -108,12 +121,35 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
                     NoiseSigma = NoiseSigma,
                 };
                 var signal = SignalImport.Read(path, options);
+                if (InversionEfficiency is { } kappa) signal = WithInversionEfficiency(signal, kappa, "parameter");
+                else if (EstimateInversionEfficiency)
+                {
+                    var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
+                    signal = WithInversionEfficiency(signal, estimate.Kappa, estimate.Describe());
+                }
+                if (signal.Kernels.InversionEfficiency != 1.0) WriteVerbose($"Inversion efficiency {signal.Provenance["InversionEfficiency"]}: {signal.Provenance["InversionEfficiencySource"]}.");
                 WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
                 if (signal.Provenance.TryGetValue("Phase", out var phase)) WriteVerbose($"Phase: {phase}.");
                 if (signal.Provenance.TryGetValue("NoiseSource", out var noise)) WriteVerbose($"Noise sigma {signal.NoiseSigma}: {noise}.");
                 WriteObject(signal);
             }, path);
         }
+    }
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    protected override void EndProcessing() => _cancel.Dispose();
+
+    /// <summary>The same signal with kernels of inversion efficiency <paramref name="kappa"/>, stated in the provenance.</summary>
+    private static Signal2D WithInversionEfficiency(Signal2D s, double kappa, string source)
+    {
+        var provenance = new Dictionary<string, string>(s.Provenance)
+        {
+            ["InversionEfficiency"] = kappa.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+            ["InversionEfficiencySource"] = source,
+        };
+        return new Signal2D(s.Values, s.Axis1, s.Axis2, s.Kernels.WithInversionEfficiency(kappa), s.RelaxationAxis1, s.RelaxationAxis2,
+            s.NoiseSigma, s.Snr, null, s.Name, s.Seed, provenance);
     }
 
     /// <summary>Provider paths of a -Path value: wildcards expand to the matching items (an error when none match); other paths are taken literally.</summary>

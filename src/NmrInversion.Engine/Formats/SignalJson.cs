@@ -55,6 +55,7 @@ public static class SignalJson
         w.WriteString("experiment", s.Experiment.ToString());
         w.WriteString("kernel1", s.Kernels.Kernel1.ToString());
         w.WriteString("kernel2", s.Kernels.Kernel2.ToString());
+        if (s.Kernels.InversionEfficiency != 1.0) w.WriteNumber("inversionEfficiency", s.Kernels.InversionEfficiency);
         WriteAxis(w, "axis1", s.Axis1);
         WriteAxis(w, "axis2", s.Axis2);
         WriteAxis(w, "relaxationAxis1", s.RelaxationAxis1);
@@ -130,6 +131,9 @@ public static class SignalJson
             throw new NmrInputException("JsonFormatInvalid", $"{source}: \"format\" is '{format}'; expected '{SignalFormatName}' (a signal written by Export-NmrSignal).", InputProblem.Data);
         CheckVersion(root, source);
         var kernels = new KernelPair(Enum<KernelKind>(root, "kernel1", source), Enum<KernelKind>(root, "kernel2", source));
+        if (root.TryGetProperty("inversionEfficiency", out var kappa))
+            kernels = kernels.WithInversionEfficiency(kappa.ValueKind == JsonValueKind.Number ? kappa.GetDouble()
+                : throw new NmrInputException("JsonFormatInvalid", $"{source}: \"inversionEfficiency\" must be a number.", InputProblem.Data));
         var a1 = new AcquisitionAxis(Str(Obj(root, "axis1", source), "name", source), Numbers(Obj(root, "axis1", source), "values", source));
         var a2 = new AcquisitionAxis(Str(Obj(root, "axis2", source), "name", source), Numbers(Obj(root, "axis2", source), "values", source));
         var r1 = new RelaxationAxis(Str(Obj(root, "relaxationAxis1", source), "name", source), Numbers(Obj(root, "relaxationAxis1", source), "values", source));

@@ -17,8 +17,8 @@ public sealed class CompressedProblem
 
     public CompressedProblem(Signal2D signal, KernelSvdCache? cache = null)
         : this(signal.Values,
-               (cache ?? KernelSvdCache.Shared).Get(signal.Kernels.Kernel1, signal.Axis1, signal.RelaxationAxis1),
-               (cache ?? KernelSvdCache.Shared).Get(signal.Kernels.Kernel2, signal.Axis2, signal.RelaxationAxis2))
+               (cache ?? KernelSvdCache.Shared).Get(signal.Kernels, 1, signal.Axis1, signal.RelaxationAxis1),
+               (cache ?? KernelSvdCache.Shared).Get(signal.Kernels, 2, signal.Axis2, signal.RelaxationAxis2))
     {
     }
 

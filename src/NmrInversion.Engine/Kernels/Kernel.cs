@@ -5,7 +5,10 @@ namespace NmrInversion.Engine.Kernels;
 /// <summary>The physics of one dimension of an experiment: how a spin population with a given T1, T2 or D contributes at an acquisition point.</summary>
 public enum KernelKind
 {
-    /// <summary>T1 inversion recovery: k(t, T1) = 1 - 2 exp(-t / T1).</summary>
+    /// <summary>
+    /// T1 inversion recovery: k(t, T1) = 1 - 2 exp(-t / T1) for a perfect inversion; with an inversion efficiency kappa
+    /// (<see cref="KernelPair.InversionEfficiency"/>) k(t, T1) = 1 - (1 + kappa) exp(-t / T1).
+    /// </summary>
     InversionRecovery,
     /// <summary>T1 saturation recovery: k(t, T1) = 1 - exp(-t / T1).</summary>
     SaturationRecovery,
@@ -20,10 +23,17 @@ public enum KernelKind
 /// <summary>A kernel function and its discretisation into a matrix K[i, j] = k(acquisition[i], relaxation[j]).</summary>
 public static class Kernel
 {
-    /// <summary>The kernel value k(t, T).</summary>
-    public static double Evaluate(KernelKind kind, double t, double relaxation) => kind switch
+    /// <summary>The kernel value k(t, T) (a perfect inversion for <see cref="KernelKind.InversionRecovery"/>).</summary>
+    public static double Evaluate(KernelKind kind, double t, double relaxation) => Evaluate(kind, t, relaxation, 1.0);
+
+    /// <summary>
+    /// The kernel value k(t, T); <paramref name="inversionEfficiency"/> kappa applies to <see cref="KernelKind.InversionRecovery"/>
+    /// only: k(t, T1) = 1 - (1 + kappa) exp(-t / T1), kappa = 1 a perfect inversion (the longitudinal magnetisation
+    /// starts at -M0), kappa = 0 none (it starts at 0, the saturation-recovery form).
+    /// </summary>
+    public static double Evaluate(KernelKind kind, double t, double relaxation, double inversionEfficiency) => kind switch
     {
-        KernelKind.InversionRecovery => 1.0 - 2.0 * Math.Exp(-t / relaxation),
+        KernelKind.InversionRecovery => inversionEfficiency == 1.0 ? 1.0 - 2.0 * Math.Exp(-t / relaxation) : 1.0 - (1.0 + inversionEfficiency) * Math.Exp(-t / relaxation),
         KernelKind.SaturationRecovery => 1.0 - Math.Exp(-t / relaxation),
         KernelKind.T2Decay => Math.Exp(-t / relaxation),
         KernelKind.Diffusion => Math.Exp(-t * relaxation),
@@ -32,14 +42,14 @@ public static class Kernel
     };
 
     /// <summary>The kernel matrix, rows along the acquisition axis, columns along the relaxation axis.</summary>
-    public static double[,] Matrix(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation)
+    public static double[,] Matrix(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation, double inversionEfficiency = 1.0)
     {
         var t = acquisition.AsSpan();
         var r = relaxation.AsSpan();
         var k = new double[t.Length, r.Length];
         for (int i = 0; i < t.Length; i++)
             for (int j = 0; j < r.Length; j++)
-                k[i, j] = Evaluate(kind, t[i], r[j]);
+                k[i, j] = Evaluate(kind, t[i], r[j], inversionEfficiency);
         return k;
     }
 

@@ -23,10 +23,46 @@ public enum T1Recovery
 
 /// <summary>
 /// The two kernels of a (possibly 1D) experiment: S = K1 F K2^T. For 1D experiments the second kernel is
-/// <see cref="KernelKind.None"/> and the second axes have one point.
+/// <see cref="KernelKind.None"/> and the second axes have one point. An inversion-recovery kernel carries the
+/// <see cref="InversionEfficiency"/> of the measurement (1, a perfect inversion, unless stated).
 /// </summary>
 public sealed record KernelPair(KernelKind Kernel1, KernelKind Kernel2)
 {
+    private readonly double _inversionEfficiency = 1.0;
+
+    /// <summary>
+    /// The inversion efficiency kappa of an inversion-recovery kernel: k(t1, T1) = 1 - (1 + kappa) exp(-t1 / T1), in (0, 1];
+    /// 1 (the default, and the paper's kernel) is a perfect 180-degree inversion. Real inversion pulses (B1 inhomogeneity,
+    /// miscalibration) leave kappa below 1, so the first inversion time reads above -M0. Only an inversion-recovery first
+    /// kernel may have kappa != 1.
+    /// </summary>
+    public double InversionEfficiency
+    {
+        get => _inversionEfficiency;
+        init
+        {
+            CheckInversionEfficiency(value);
+            if (value != 1.0 && Kernel1 != KernelKind.InversionRecovery)
+                throw new NmrInputException("InversionEfficiencyNotApplicable",
+                    $"An inversion efficiency applies to inversion-recovery T1 kernels only; these kernels are {Kernel1} x {Kernel2}.");
+            _inversionEfficiency = value;
+        }
+    }
+
+    /// <summary>The same kernels with inversion efficiency <paramref name="kappa"/> (see <see cref="InversionEfficiency"/>).</summary>
+    public KernelPair WithInversionEfficiency(double kappa) => this with { InversionEfficiency = kappa };
+
+    /// <summary>Throws InversionEfficiencyInvalid unless 0 &lt; <paramref name="kappa"/> &lt;= 1.</summary>
+    public static void CheckInversionEfficiency(double kappa)
+    {
+        if (!(kappa > 0 && kappa <= 1))
+            throw new NmrInputException("InversionEfficiencyInvalid",
+                $"The inversion efficiency must be in (0, 1] (1 = a perfect inversion, M(0) = -M0); got {kappa}.");
+    }
+
+    /// <summary>The inversion efficiency that applies to kernel 1 or 2 (1 for every kernel but inversion recovery).</summary>
+    public double EfficiencyOf(int dimension) => dimension == 1 && Kernel1 == KernelKind.InversionRecovery ? _inversionEfficiency : 1.0;
+
     /// <summary>The kernels of an experiment.</summary>
     public static KernelPair For(Experiment experiment, T1Recovery recovery = T1Recovery.Inversion)
     {
@@ -100,5 +136,10 @@ public sealed record KernelPair(KernelKind Kernel1, KernelKind Kernel2)
         _ => AcquisitionAxis.Single(),
     };
 
-    public override string ToString() => Dimensions == 1 ? $"{Experiment} ({Kernel1})" : $"{Experiment} ({Kernel1} x {Kernel2})";
+    public override string ToString()
+    {
+        string kernels = Dimensions == 1 ? $"{Experiment} ({Kernel1})" : $"{Experiment} ({Kernel1} x {Kernel2})";
+        return _inversionEfficiency == 1.0 ? kernels
+            : kernels + string.Create(System.Globalization.CultureInfo.InvariantCulture, $", inversion efficiency {_inversionEfficiency:0.####}");
+    }
 }

@@ -10,10 +10,11 @@ namespace NmrInversion.Engine.Kernels;
 /// </summary>
 public sealed class KernelSvd
 {
-    public KernelSvd(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation)
-        : this(Kernel.Matrix(kind, acquisition, relaxation))
+    public KernelSvd(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation, double inversionEfficiency = 1.0)
+        : this(Kernel.Matrix(kind, acquisition, relaxation, inversionEfficiency))
     {
         Kind = kind;
+        InversionEfficiency = inversionEfficiency;
         Acquisition = acquisition;
         Relaxation = relaxation;
     }
@@ -53,6 +54,9 @@ public sealed class KernelSvd
     }
 
     public KernelKind Kind { get; }
+
+    /// <summary>The inversion efficiency the kernel was built with (1 unless an inversion-recovery kernel states another).</summary>
+    public double InversionEfficiency { get; } = 1.0;
     public AcquisitionAxis? Acquisition { get; }
     public RelaxationAxis? Relaxation { get; }
 

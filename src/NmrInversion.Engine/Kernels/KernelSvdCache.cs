@@ -10,7 +10,7 @@ namespace NmrInversion.Engine.Kernels;
 /// </summary>
 public sealed class KernelSvdCache
 {
-    private readonly ConcurrentDictionary<(KernelKind, AcquisitionAxis, RelaxationAxis), Lazy<KernelSvd>> _entries = new();
+    private readonly ConcurrentDictionary<(KernelKind, AcquisitionAxis, RelaxationAxis, double), Lazy<KernelSvd>> _entries = new();
 
     /// <summary>The process-wide cache.</summary>
     public static KernelSvdCache Shared { get; } = new();
@@ -19,12 +19,19 @@ public sealed class KernelSvdCache
 
     public int Count => _entries.Count;
 
-    public KernelSvd Get(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation)
+    /// <summary>The SVD of a kernel; <paramref name="inversionEfficiency"/> applies to inversion recovery only (see <see cref="Kernel.Evaluate(KernelKind, double, double, double)"/>).</summary>
+    public KernelSvd Get(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation, double inversionEfficiency = 1.0)
     {
+        if (kind != KernelKind.InversionRecovery) inversionEfficiency = 1.0;
         if (_entries.Count > Capacity) _entries.Clear();
-        return _entries.GetOrAdd((kind, acquisition, relaxation),
-            key => new Lazy<KernelSvd>(() => new KernelSvd(key.Item1, key.Item2, key.Item3))).Value;
+        return _entries.GetOrAdd((kind, acquisition, relaxation, inversionEfficiency),
+            key => new Lazy<KernelSvd>(() => new KernelSvd(key.Item1, key.Item2, key.Item3, key.Item4))).Value;
     }
 
-    public double[,] Matrix(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation) => Get(kind, acquisition, relaxation).Matrix;
+    /// <summary>Kernel <paramref name="dimension"/> (1 or 2) of a kernel pair, with its inversion efficiency.</summary>
+    public KernelSvd Get(KernelPair kernels, int dimension, AcquisitionAxis acquisition, RelaxationAxis relaxation) =>
+        Get(dimension == 1 ? kernels.Kernel1 : kernels.Kernel2, acquisition, relaxation, kernels.EfficiencyOf(dimension));
+
+    public double[,] Matrix(KernelKind kind, AcquisitionAxis acquisition, RelaxationAxis relaxation, double inversionEfficiency = 1.0) =>
+        Get(kind, acquisition, relaxation, inversionEfficiency).Matrix;
 }

@@ -13,8 +13,8 @@ public static class ForwardModel
     public static double[,] Apply(Distribution2D distribution, KernelPair kernels, AcquisitionAxis axis1, AcquisitionAxis axis2)
     {
         kernels.CheckAxes(distribution.Axis1, distribution.Axis2);
-        var k1 = KernelSvdCache.Shared.Matrix(kernels.Kernel1, axis1, distribution.Axis1);
-        var k2 = KernelSvdCache.Shared.Matrix(kernels.Kernel2, axis2, distribution.Axis2);
+        var k1 = KernelSvdCache.Shared.Get(kernels, 1, axis1, distribution.Axis1).Matrix;
+        var k2 = KernelSvdCache.Shared.Get(kernels, 2, axis2, distribution.Axis2).Matrix;
         return MatrixProducts.Sandwich(k1, distribution.Values, k2);
     }
 
