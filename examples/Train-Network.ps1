@@ -22,6 +22,10 @@ param(
     [int] $BaseChannels = 16,
     [ValidateSet('Recipe', 'Paper')] [string] $Inputs = 'Recipe',
     [switch] $IncludeSignalChannel,
+    # One network for every T1-T2 acquisition grid of the instrument family (recipe inputs without the signal channel).
+    [switch] $AnyAcquisitionGrid,
+    # Dropout after the bridge (0.5: the paper's U-Net; fresh samples every step make 0 a sound choice).
+    [double] $Dropout = 0.5,
     [int] $Seed = 1,
     [int] $Threads = 0
 )
@@ -34,9 +38,12 @@ if ($Threads -gt 0) { $common.Threads = $Threads }
 
 if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
     Write-Host "Resuming the run in $RunDirectory"
+    # -Samples on a resume moves the learning-rate horizon (a warm restart of the cosine when it grows).
+    if ($PSBoundParameters.ContainsKey('Samples')) { $common.Samples = $Samples }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Resume @common
 } else {
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
+        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout `
         -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate 1e-3 -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }
