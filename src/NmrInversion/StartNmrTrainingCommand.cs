@@ -156,6 +156,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
         TrainingRun? result = null;
         Run(() => result = Trainer.Run(options, Resume, p =>
         {
+            if (Stopping) return; // writes from a stopping pipeline throw; the trainer sees the cancellation and checkpoints
             if (p.Event is { } evt && evt.Contains("validation", StringComparison.Ordinal))
                 WriteVerbose(string.Create(CultureInfo.InvariantCulture,
                     $"step {p.Step}: {p.Samples} samples, lr {p.LearningRate:G3}, training loss {p.TrainingLoss:G4}, validation loss {p.ValidationLoss:G4}, {p.SamplesPerSecond:F0} samples/s"));

@@ -370,8 +370,17 @@ public sealed class Trainer
                     SaveCheckpoint();
                     evt = evt is null ? "checkpoint" : evt + ", checkpoint";
                 }
-                progress?.Invoke(new TrainingProgress(step, horizon, step * batch, lr, intervalCount > 0 ? intervalLossSum / intervalCount : lastTrain,
-                    double.IsNaN(lastVal) ? null : lastVal, TimeSpan.FromSeconds(priorSeconds) + clock.Elapsed, Remaining(), Rate(), evt));
+                try
+                {
+                    progress?.Invoke(new TrainingProgress(step, horizon, step * batch, lr, intervalCount > 0 ? intervalLossSum / intervalCount : lastTrain,
+                        double.IsNaN(lastVal) ? null : lastVal, TimeSpan.FromSeconds(priorSeconds) + clock.Elapsed, Remaining(), Rate(), evt));
+                }
+                catch
+                {
+                    // The caller's progress handler failed (a stopping pipeline throws from its writes): keep the steps done.
+                    SaveCheckpoint();
+                    throw;
+                }
             }
         }
         finally
