@@ -395,12 +395,16 @@ public sealed class Trainer
         progress?.Invoke(new TrainingProgress(step, horizon, step * batch, LearningRateAt(step, horizon, options.LearningRate, options.MinLearningRate),
             lastTrain, double.IsNaN(lastVal) ? null : lastVal, TimeSpan.FromSeconds(priorSeconds) + clock.Elapsed, TimeSpan.Zero, Rate(), "final evaluation"));
 
-        // Final figures on the fixed validation and test sets.
-        var valMetrics = Evaluate(model, validation, cfg, device, options.ValidationSeed);
-        lastVal = valMetrics.Loss;
-        MetricsCard? testMetrics = null;
-        if (options.TestSize > 0)
-            testMetrics = Evaluate(model, data.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed);
+        // Final figures on the fixed validation and test sets; a cancelled run (Ctrl+C) stops at once instead: its card
+        // keeps the last logged validation loss and no test figures, and a -Resume evaluates them when it completes.
+        MetricsCard? valMetrics = null, testMetrics = null;
+        if (!cancelled)
+        {
+            valMetrics = Evaluate(model, validation, cfg, device, options.ValidationSeed);
+            lastVal = valMetrics.Loss;
+            if (options.TestSize > 0)
+                testMetrics = Evaluate(model, data.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed);
+        }
 
         string weights = Path.Combine(dir, options.Name + ".pt");
         string cardPath = Path.Combine(dir, options.Name + ".json");
