@@ -56,6 +56,17 @@ Describe 'Berea sandstone T1-T2 (Spinsolve IRCPMG, 16 x 1024)' {
             $script:berea.NoiseSigma, $null, $null, 'Berea t1=3s', $null, $null)
     }
 
+    It 'Tikhonov on the default grid (T1 from 1 ms) searches alphas the solver accepts and converges' {
+        # The default grid cannot represent the incomplete inversion, so the linear GCV minimum fell below the solver's
+        # smallest alpha: every scanned alpha was clamped to it and the chosen solve stalled with misfit 3.3e4.
+        # The misfit floor of this grid is 5.3 (a fixed alpha of 1e-2 converges in 8 Newton steps to 5.32).
+        $t = Invoke-NmrTikhonov $script:raw -WarningAction SilentlyContinue
+        $t.Converged | Should -BeTrue
+        @($t.SearchCurve.Points.Alpha | Sort-Object -Unique).Count | Should -BeGreaterThan 10
+        $t.Misfit | Should -BeLessThan 6
+        $t.Misfit | Should -BeGreaterThan 4
+    }
+
     It 'Tikhonov fits the recovered rows to the noise level (0.8..1.2) and the whole map as well as the data allow' {
         $script:tik.Converged | Should -BeTrue
         # Residual row by row with the fitted amplitude: the rows the model explains sit at the noise level.

@@ -119,6 +119,11 @@ public static class TikhonovInversion
         if (options.AlphaMinimum is { } lo && options.AlphaMaximum is { } hi) return (lo, hi);
         var (smin, smax) = solver.SigmaRange;
         double a0 = AlphaSearch.LinearGcvMinimum(problem, Math.Max(smin * smin * 1e-2, smax * smax * 1e-30), smax * smax);
-        return (a0 * Math.Pow(10, -options.DecadesBelow), a0 * Math.Pow(10, options.DecadesAbove));
+        // Data the kernels cannot fit (the Berea T1-T2 file on a T1 grid from 1 ms) can put the linear GCV minimum below
+        // the smallest alpha the solver accepts; every point of the scan was then clamped to that one alpha and stalled
+        // (misfit 3.3e4). Keep the range's width, starting no lower than the solver's minimum.
+        double low = Math.Max(a0 * Math.Pow(10, -options.DecadesBelow), solver.MinimumAlpha);
+        double high = Math.Max(a0 * Math.Pow(10, options.DecadesAbove), low * Math.Pow(10, options.DecadesBelow + options.DecadesAbove));
+        return (low, high);
     }
 }
