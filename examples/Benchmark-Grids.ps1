@@ -41,8 +41,7 @@ $grids = [ordered]@{
 $presets = 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'
 $snrs = 20, 200, 2000
 
-$unetArgs = @{}
-if ($ModelPath) { $unetArgs.ModelPath = $ModelPath }
+if (-not $ModelPath) { $ModelPath = Join-Path (Split-Path $PSScriptRoot) 'pretrained/model.pt' }
 $report = [System.Text.StringBuilder]::new()
 [void]$report.AppendLine('# Benchmark on acquisition grids').AppendLine()
 [void]$report.AppendLine("Presets A-H at SNR 20, 200, 2000, noise seed $Seed; maps on the paper's 64 x 64 relaxation grid; chi of the 2D map / T1 projection / T2 projection (paper eq. 7).").AppendLine()
@@ -65,10 +64,9 @@ foreach ($g in $Grid) {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $results = switch ($m) {
             'U-Net' {
-                $model = if ($ModelPath) { $ModelPath } else { Join-Path (Split-Path $PSScriptRoot) 'pretrained/model.pt' }
-                $card = Get-Content ([IO.Path]::ChangeExtension($model, '.json')) -Raw | ConvertFrom-Json
+                $card = Get-Content ([IO.Path]::ChangeExtension($ModelPath, '.json')) -Raw | ConvertFrom-Json
                 $resample = -not $card.AcquisitionFamily -and $g -ne 'Paper'
-                @($signals | Invoke-NmrUnetInversion @unetArgs -Resample:$resample -WarningAction SilentlyContinue)
+                @($signals | Invoke-NmrUnetInversion -ModelPath $ModelPath -Resample:$resample -WarningAction SilentlyContinue)
             }
             'Tikhonov' { @($signals | Invoke-NmrTikhonov -WarningAction SilentlyContinue) }
             'MTGV' { @($signals | Invoke-NmrMtgv -WarningAction SilentlyContinue) }

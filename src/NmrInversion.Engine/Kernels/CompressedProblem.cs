@@ -97,10 +97,16 @@ public sealed class CompressedProblem
     public int Rank2 => K2.Rank;
 
     /// <summary>V1^T F V2: a distribution's coordinates in the kernels' right singular bases (r1 x r2).</summary>
-    public double[,] Project(double[,] f) => MatrixProducts.Multiply(MatrixProducts.TransposeMultiply(K1.V, f), K2.V);
+    public double[,] Project(double[,] f) => Project(K1, K2, f);
+
+    /// <summary>V1^T F V2 for kernels <paramref name="k1"/>, <paramref name="k2"/>.</summary>
+    public static double[,] Project(KernelSvd k1, KernelSvd k2, double[,] f) => MatrixProducts.Multiply(MatrixProducts.TransposeMultiply(k1.V, f), k2.V);
 
     /// <summary>V1 X V2^T: back from singular coordinates to the distribution grid (n1 x n2).</summary>
-    public double[,] Expand(double[,] x) => MatrixProducts.MultiplyTranspose(MatrixProducts.Multiply(K1.V, x), K2.V);
+    public double[,] Expand(double[,] x) => Expand(K1, K2, x);
+
+    /// <summary>V1 X V2^T for kernels <paramref name="k1"/>, <paramref name="k2"/>.</summary>
+    public static double[,] Expand(KernelSvd k1, KernelSvd k2, double[,] x) => MatrixProducts.MultiplyTranspose(MatrixProducts.Multiply(k1.V, x), k2.V);
 
     /// <summary>||K1 F K2^T - S||, computed in compressed form.</summary>
     public double ResidualNorm(double[,] f)
@@ -131,7 +137,7 @@ public sealed class CompressedProblem
                 double s = sigma[i, j];
                 x[i, j] = s / (s * s + l2) * c[i, j];
             }
-        return MatrixProducts.MultiplyTranspose(MatrixProducts.Multiply(k1.V, x), k2.V);
+        return Expand(k1, k2, x);
     }
 
     /// <summary>Sigma_ij = s1_i s2_j for two kernels' singular values (r1 x r2).</summary>

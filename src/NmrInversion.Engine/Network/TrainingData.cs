@@ -102,7 +102,8 @@ public sealed class TrainingData
         var rng = new Random(NoiseModel.DeriveSeed(NoiseModel.DeriveSeed(seed, -2), block));
         var (a1, a2) = Family.Sample(Grid.Acquisition1.Name, Grid.Acquisition2.Name, rng);
         // Not cached: a training run draws thousands of grids, each used for one block.
-        return (new KernelSvd(Grid.Kernels.Kernel1, a1, Grid.Relaxation1), new KernelSvd(Grid.Kernels.Kernel2, a2, Grid.Relaxation2));
+        return (new KernelSvd(Grid.Kernels.Kernel1, a1, Grid.Relaxation1, Grid.Kernels.EfficiencyOf(1)),
+                new KernelSvd(Grid.Kernels.Kernel2, a2, Grid.Relaxation2, Grid.Kernels.EfficiencyOf(2)));
     }
 
     private TrainingBatch MakeOnFamily(int seed, long first, int count)
@@ -141,10 +142,7 @@ public sealed class TrainingData
     /// </summary>
     public (double[,] C, double OutsideNormSquared, double[,] Map, double Sigma, double Scale) SimulateCompressed(int seed, long index, KernelSvd svd1, KernelSvd svd2)
     {
-        var rng = new Random(NoiseModel.DeriveSeed(seed, index));
-        var components = _distributions.NextComponents(rng);
-        var map = Distribution2D.FromComponents(components, Grid.Relaxation1, Grid.Relaxation2).Values;
-        double snr = Recipe.MinSnr * Math.Pow(Recipe.MaxSnr / Recipe.MinSnr, rng.NextDouble());
+        var (rng, map, snr) = Draw(seed, index);
 
         int m1 = svd1.U.GetLength(0), m2 = svd2.U.GetLength(0), r1 = svd1.Rank, r2 = svd2.Rank;
         int n2 = svd2.V.GetLength(0), h = Math.Min(m2, PeakColumns);
@@ -161,7 +159,7 @@ public sealed class TrainingData
         double scale = max > 0 ? 1.0 / max : 1.0;
         double sigma = sigmaAbs * scale;
 
-        var p = MatrixProducts.Multiply(MatrixProducts.TransposeMultiply(svd1.V, map), svd2.V);
+        var p = CompressedProblem.Project(svd1, svd2, map);
         var c = new double[r1, r2];
         for (int i = 0; i < r1; i++)
             for (int j = 0; j < r2; j++)
@@ -172,13 +170,20 @@ public sealed class TrainingData
     }
 
     /// <summary>The noisy signal and the unit-sum distribution of sample <paramref name="index"/> of stream <paramref name="seed"/>.</summary>
-    public (double[,] Signal, double[,] Map) Simulate(int seed, long index)
+    /// <summary>The unit-sum map and SNR of sample <paramref name="index"/>, with the sample's generator positioned for its noise.</summary>
+    private (Random Rng, double[,] Map, double Snr) Draw(int seed, long index)
     {
         var rng = new Random(NoiseModel.DeriveSeed(seed, index));
         var components = _distributions.NextComponents(rng);
         var map = Distribution2D.FromComponents(components, Grid.Relaxation1, Grid.Relaxation2).Values;
-        var s = MatrixProducts.Sandwich(_k1, map, _k2);
         double snr = Recipe.MinSnr * Math.Pow(Recipe.MaxSnr / Recipe.MinSnr, rng.NextDouble());
+        return (rng, map, snr);
+    }
+
+    public (double[,] Signal, double[,] Map) Simulate(int seed, long index)
+    {
+        var (rng, map, snr) = Draw(seed, index);
+        var s = MatrixProducts.Sandwich(_k1, map, _k2);
         double sigma = NoiseModel.SigmaFor(MatrixProducts.MaxAbs(s), snr);
         NoiseModel.AddTo(s, sigma, rng);
         return (s, map);

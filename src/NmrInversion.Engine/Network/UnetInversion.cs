@@ -76,8 +76,8 @@ public static class UnetInversion
     /// <summary>The kernels' SVDs on which the network reads a signal: the model's own grid, or (a family model) the signal's acquisition grid onto the model's relaxation grid, cached.</summary>
     private static (KernelSvd, KernelSvd) SvdsFor(LoadedModel model, Signal2D signal) => model.Family is null
         ? (model.Grid.Svd1, model.Grid.Svd2)
-        : (KernelSvdCache.Shared.Get(model.Grid.Kernels.Kernel1, signal.Axis1, model.Grid.Relaxation1),
-           KernelSvdCache.Shared.Get(model.Grid.Kernels.Kernel2, signal.Axis2, model.Grid.Relaxation2));
+        : (KernelSvdCache.Shared.Get(model.Grid.Kernels, 1, signal.Axis1, model.Grid.Relaxation1),
+           KernelSvdCache.Shared.Get(model.Grid.Kernels, 2, signal.Axis2, model.Grid.Relaxation2));
 
     /// <summary>
     /// How a signal reaches the network: as it is (its grid is the model's), by a translation on log axes
@@ -161,8 +161,8 @@ public static class UnetInversion
             CompressedProblem problem = ReferenceEquals(item.Network, signal)
                 ? new CompressedProblem(signal.Values, svds[b].Item1, svds[b].Item2)
                 : new CompressedProblem(signal.Values,
-                    KernelSvdCache.Shared.Get(signal.Kernels.Kernel1, signal.Axis1, distribution.Axis1),
-                    KernelSvdCache.Shared.Get(signal.Kernels.Kernel2, signal.Axis2, distribution.Axis2));
+                    KernelSvdCache.Shared.Get(signal.Kernels, 1, signal.Axis1, distribution.Axis1),
+                    KernelSvdCache.Shared.Get(signal.Kernels, 2, signal.Axis2, distribution.Axis2));
             var (residual, amplitude) = FitResidual(problem, distribution.Values);
             double? noise = signal.NoiseSigma ?? (double.IsNaN(problem.NoiseEstimate) ? null : problem.NoiseEstimate);
             results[b] = new UnetResult(distribution, signal, 0, residual, noise, model.Name, model.WeightsPath, amplitude);
