@@ -43,8 +43,8 @@ public sealed class NetworkGrid
     /// <summary>Rows and columns of the distribution (the network's output).</summary>
     public (int N1, int N2) MapSize => (Relaxation1.Count, Relaxation2.Count);
 
-    public KernelSvd Svd1 => KernelSvdCache.Shared.Get(Kernels, 1, Acquisition1, Relaxation1);
-    public KernelSvd Svd2 => KernelSvdCache.Shared.Get(Kernels, 2, Acquisition2, Relaxation2);
+    public KernelSvd Svd1 => KernelSvdCache.Shared.Get(Kernels.Kernel1, Acquisition1, Relaxation1);
+    public KernelSvd Svd2 => KernelSvdCache.Shared.Get(Kernels.Kernel2, Acquisition2, Relaxation2);
 
     /// <summary>
     /// Why a signal cannot be inverted by a network trained on this grid, or null when it can.
