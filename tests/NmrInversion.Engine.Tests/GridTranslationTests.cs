@@ -65,9 +65,20 @@ public class GridTranslationTests
         var x1 = NetworkInputs.Build(viaTranslation.OnModelGrid.Values, grid, InputSpec.Recipe);
         var x2 = NetworkInputs.Build(modelGridSignal.Values, grid, InputSpec.Recipe);
         Assert.Equal(x2, x1);
-        // And from the noiseless model-grid signal of the matching distribution: identical input up to rounding.
-        var y1 = NetworkInputs.Build(noiseless, grid, InputSpec.Recipe);
-        var y2 = NetworkInputs.Build(clean, grid, InputSpec.Recipe);
+        // And from the model-grid signal of the matching distribution, with the same noise added to both: identical input up to rounding.
+        // (Noise keeps the estimated sigma well away from the floor at which a noiseless input amplifies rounding differences.)
+        var rng = new Random(11);
+        var noisy1 = new double[N, N];
+        var noisy2 = new double[N, N];
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++)
+            {
+                double e = 1e-3 * (rng.NextDouble() - 0.5);
+                noisy1[i, j] = noiseless[i, j] + e;
+                noisy2[i, j] = clean[i, j] + e;
+            }
+        var y1 = NetworkInputs.Build(noisy1, grid, InputSpec.Recipe);
+        var y2 = NetworkInputs.Build(noisy2, grid, InputSpec.Recipe);
         for (int k = 0; k < 3 * N * N; k++) Assert.Equal(y2[k], y1[k], 1e-4f);
 
         // The model's map of the twin relabels back to the truth on the signal's axes.
