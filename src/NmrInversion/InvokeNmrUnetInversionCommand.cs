@@ -38,6 +38,15 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     [Parameter]
     public SwitchParameter Resample { get; set; }
 
+    /// <summary>
+    /// After the network, a data-consistency step: non-negative Tikhonov pulled towards the network's map (weighted like
+    /// the chi metric, so mass stays within the network's support), alpha by GCV. The data set what they determine, the
+    /// network the rest. Results have Method "U-Net+DC" and their DataConsistencyAlpha. Costs about a second per 64 x 64
+    /// signal (a Tikhonov search) instead of milliseconds.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DataConsistency { get; set; }
+
     /// <summary>cpu, cuda or auto.</summary>
     [Parameter]
     [ValidateSet("cpu", "cuda", "auto")]
@@ -91,10 +100,27 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         _pending.Clear();
         foreach (var r in results)
         {
-            WarnOnMisfit(r, "The signal may be unlike the model's training data (grid, SNR, shape of the distribution); compare with Tikhonov.");
-            WriteObject(r);
+            var output = r;
+            if (DataConsistency)
+            {
+                if (Stopping) return;
+                _progress.StatusDescription = $"Data consistency for '{r.Name}'";
+                WriteProgress(_progress);
+                UnetResult? refined = null;
+                RunForItem(() => refined = UnetInversion.Refine(r, null, _cancel.Token).Result, r.Signal);
+                if (refined is null) continue;
+                WriteVerbose(string.Create(CultureInfo.InvariantCulture,
+                    $"Data consistency for '{r.Name}': alpha {refined.DataConsistencyAlpha:G3} (GCV), misfit {r.Misfit:G3} -> {refined.Misfit:G3}."));
+                output = refined;
+            }
+            WarnOnMisfit(output, "The signal may be unlike the model's training data (grid, SNR, shape of the distribution); compare with Tikhonov.");
+            WriteObject(output);
         }
     }
+
+    private readonly CancellationTokenSource _cancel = new();
+
+    protected override void StopProcessing() => _cancel.Cancel();
 
     /// <summary>pretrained/model.json beside the module: the manifest is at the repository root and the binaries in module/bin.</summary>
     private string DefaultModelPath()

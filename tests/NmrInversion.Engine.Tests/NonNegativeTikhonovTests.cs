@@ -15,7 +15,7 @@ namespace NmrInversion.Engine.Tests;
 /// </summary>
 public class NonNegativeTikhonovTests
 {
-    private static Signal2D SmallSignal(string preset, double snr, int n = 12, int m = 16)
+    internal static Signal2D SmallSignal(string preset, double? snr, int n = 12, int m = 16)
     {
         var r1 = RelaxationAxis.LogSpaced("T1", 1e-3, 1e1, n);
         var r2 = RelaxationAxis.LogSpaced("T2", 1e-4, 1e0, n);
@@ -25,7 +25,7 @@ public class NonNegativeTikhonovTests
     }
 
     /// <summary>The dense Kronecker kernel K1 (x) K2 acting on vec(F) (row-major F, index i * n2 + j).</summary>
-    private static Matrix<double> DenseKernel(Signal2D s)
+    internal static Matrix<double> DenseKernel(Signal2D s)
     {
         var k1 = Kernel.Matrix(s.Kernels.Kernel1, s.Axis1, s.RelaxationAxis1);
         var k2 = Kernel.Matrix(s.Kernels.Kernel2, s.Axis2, s.RelaxationAxis2);

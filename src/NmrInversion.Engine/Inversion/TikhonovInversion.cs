@@ -36,6 +36,12 @@ public sealed record TikhonovOptions
 
     public int MaxIterations { get; init; } = 100;
 
+    /// <summary>
+    /// A map to pull the solution towards instead of zero (penalty alpha ||F - Prior||^2), in the signal's amplitude
+    /// units on the signal's relaxation grid; null: plain Tikhonov. See <see cref="NonNegativeTikhonov.Prior"/>.
+    /// </summary>
+    public double[,]? Prior { get; init; }
+
     /// <summary>Checks the settings; throws <see cref="NmrInputException"/> with a stable ErrorId.</summary>
     public void Validate()
     {
@@ -56,6 +62,10 @@ public sealed record TikhonovOptions
             throw new NmrInputException("ToleranceInvalid", $"The tolerance must be in (0, 1); got {Tolerance}.");
         if (MaxIterations < 1)
             throw new NmrInputException("MaxIterationsInvalid", $"The iteration limit must be >= 1; got {MaxIterations}.");
+        if (Prior is { } prior)
+            foreach (double v in prior)
+                if (!double.IsFinite(v) || v < 0)
+                    throw new NmrInputException("PriorInvalid", $"The prior map must be finite and non-negative; it holds {v}.");
     }
 }
 
@@ -80,7 +90,10 @@ public static class TikhonovInversion
         double? known = work.NoiseSigma is { } ns && ns > 0 ? ns : null;
         double noise = known ?? problem.NoiseEstimate;
         var kept = problem.SignificantCoefficients(noise, options.TruncationFactor);
-        var solver = new NonNegativeTikhonov(problem, kept) { Tolerance = options.Tolerance, MaxIterations = options.MaxIterations };
+        var solver = new NonNegativeTikhonov(problem, kept)
+        {
+            Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, Prior = PriorInWorkUnits(options.Prior, signal, exponent),
+        };
         var search = new AlphaSearch(solver, cancellation) { Visited = visited };
 
         var method = options.Alpha is null ? options.AlphaMethod : AlphaMethod.Fixed;
@@ -105,6 +118,20 @@ public static class TikhonovInversion
         return new TikhonovResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, noiseLevel, chosen.Alpha, method,
             outcome.Curve, search.SearchConverged, chosen.Iterations, search.TotalIterations, chosen.Converged, solver.KeptCount, chosen.ActiveCount,
             chosen.InfluenceTrace);
+    }
+
+    /// <summary>The prior scaled like the signal by <see cref="Signal2D.ForInversion"/>; checked against the relaxation grid.</summary>
+    private static double[,]? PriorInWorkUnits(double[,]? prior, Signal2D signal, int exponent)
+    {
+        if (prior is null) return null;
+        int n1 = signal.RelaxationAxis1.Count, n2 = signal.RelaxationAxis2.Count;
+        if (prior.GetLength(0) != n1 || prior.GetLength(1) != n2)
+            throw new NmrInputException("PriorSizeMismatch", $"The prior map is {prior.GetLength(0)}x{prior.GetLength(1)}; the signal's relaxation grid is {n1}x{n2}.");
+        if (exponent == 0) return prior;
+        var p = new double[n1, n2];
+        for (int i = 0; i < n1; i++)
+            for (int j = 0; j < n2; j++) p[i, j] = Math.ScaleB(prior[i, j], -exponent);
+        return p;
     }
 
     /// <summary>BRD starts at the linear GCV minimum of the default range (its geometric weights undo the asymmetric decades).</summary>

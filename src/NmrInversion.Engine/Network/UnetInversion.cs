@@ -12,13 +12,20 @@ namespace NmrInversion.Engine.Network;
 public sealed class UnetResult : InversionResult
 {
     public UnetResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
-        string modelName, string modelPath, double amplitude)
-        : base("U-Net", distribution, signal, seconds, residualNorm, noiseLevel)
+        string modelName, string modelPath, double amplitude, double? dataConsistencyAlpha = null)
+        : base(dataConsistencyAlpha is null ? "U-Net" : DataConsistencyMethod, distribution, signal, seconds, residualNorm, noiseLevel)
     {
         ModelName = modelName;
         ModelPath = modelPath;
         Amplitude = amplitude;
+        DataConsistencyAlpha = dataConsistencyAlpha;
     }
+
+    /// <summary>The method name of a result refined by <see cref="UnetInversion.Refine"/>.</summary>
+    public const string DataConsistencyMethod = "U-Net+DC";
+
+    /// <summary>The alpha (by GCV) of the data-consistency step that refined the network's map; null for the network's map as it is.</summary>
+    public double? DataConsistencyAlpha { get; }
 
     /// <summary>Name from the model card.</summary>
     public string ModelName { get; }
@@ -172,6 +179,39 @@ public static class UnetInversion
             results[b] = new UnetResult(results[b].Distribution, results[b].Signal, perSignal, results[b].ResidualNorm, results[b].NoiseLevel,
                 results[b].ModelName, results[b].ModelPath, results[b].Amplitude);
         return results;
+    }
+
+    /// <summary>
+    /// Data consistency after the network: non-negative Tikhonov pulled towards the network's map P = c F_net (c its
+    /// least-squares amplitude) instead of towards zero, with chi-shaped weights,
+    ///   min_{F &gt;= 0} ||K1 F K2^T - S||^2 + alpha sum (F - P)^2 / max(P, 1e-4 sum P) (times max P),
+    /// alpha by GCV (<see cref="NonNegativeTikhonov.Prior"/>). The data move mass within the network's support and set
+    /// what they determine; what they cannot see (the kernels' null space) stays as the network drew it, and cells where
+    /// the network put nothing stay nearly empty. Returns the refined result (method "U-Net+DC") on the network map's
+    /// grid with its misfit, and the Tikhonov result of the step (alpha, GCV curve).
+    /// </summary>
+    public static (UnetResult Result, TikhonovResult Step) Refine(UnetResult network, TikhonovOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.DataConsistencyAlpha is not null)
+            throw new NmrInputException("AlreadyRefined", $"The U-Net result for '{network.Name}' has been refined already (alpha {network.DataConsistencyAlpha:G3}).");
+        var map = network.Distribution;
+        var s = network.Signal;
+        var onMapGrid = new Signal2D(s.Values, s.Axis1, s.Axis2, s.Kernels, map.Axis1, map.Axis2, s.NoiseSigma, s.Snr, null, s.Name, s.Seed, s.Provenance);
+        var (n1, n2) = (map.Axis1.Count, map.Axis2.Count);
+        var prior = new double[n1, n2];
+        double c = network.Amplitude;
+        if (!(c > 0))
+            throw new NmrInputException("DataConsistencyImpossible", $"The network's map for '{network.Name}' does not correlate with the signal (least-squares amplitude {c:G3}); there is no prior to refine.", InputProblem.Data);
+        for (int i = 0; i < n1; i++)
+            for (int j = 0; j < n2; j++) prior[i, j] = c * map.Values[i, j];
+        var clock = Stopwatch.StartNew();
+        var step = TikhonovInversion.Invert(onMapGrid, (options ?? new TikhonovOptions()) with { Prior = prior }, KernelSvdCache.Shared, cancellation);
+        var refined = new Distribution2D(step.Distribution.Values, map.Axis1, map.Axis2, UnetResult.DataConsistencyMethod);
+        var (residual, amplitude) = FitResidual(new CompressedProblem(onMapGrid, KernelSvdCache.Shared), refined.Values);
+        var result = new UnetResult(refined, s, network.Seconds + clock.Elapsed.TotalSeconds, residual, network.NoiseLevel,
+            network.ModelName, network.ModelPath, amplitude, step.Alpha);
+        return (result, step);
     }
 
     /// <summary>

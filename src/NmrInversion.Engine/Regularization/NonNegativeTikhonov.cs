@@ -26,6 +26,15 @@ namespace NmrInversion.Engine.Regularization;
 /// r1^2 n1 n2 / 2 + N^2 n2 / 2 instead of N^2 n1 n2.
 /// </para>
 /// <para>
+/// A <see cref="Prior"/> P changes the penalty to alpha sum_p (F_p - P_p)^2 / d_p with d_p = max(P_p, floor) / max P:
+/// F is pulled towards P, and hard where P is small, the shape of the chi metric (which weighs each cell by one over
+/// its true amplitude), so the data may move mass within the prior's support but can hardly put mass where the prior
+/// has none. (With d = 1 the solution fits the data but spreads smooth mass into empty cells.) The dual is unchanged
+/// in form: f = max(0, P + d .* K~^T x), Phi(x) = 1/2 sum_p max(0, f_p)^2 / d_p + alpha/2 ||x||^2 - c^T x, gradient
+/// K~ f + alpha x - c, Hessian K~ diag(d .* [f &gt; 0]) K~^T + alpha I, and the influence matrix is I - alpha H^-1 as
+/// without a prior, so GCV applies unchanged. The components of F the kept coefficients cannot see come from P.
+/// </para>
+/// <para>
 /// Units: the data are divided by max |S| inside; the problem is homogeneous of degree 2 in (F, S), so alpha is the same
 /// number in signal units and in scaled units: alpha is the weight of ||F||^2 against ||K1 F K2^T - S||^2 with F the
 /// unnormalised amplitudes on the grid (before the result is normalised to unit sum).
@@ -41,6 +50,8 @@ public sealed class NonNegativeTikhonov
     private readonly double[] _w2; // (r2 * r2) x n2, pair products of V2 columns (c <= d filled)
     private readonly double _cNorm, _sigMax;
     private readonly bool[,] _keptMask;
+    private double[]? _prior; // n1 x n2 row-major, scaled units
+    private double[]? _spread; // d_p = max(P_p, floor) / max P, the prior's per-cell freedom
 
     /// <summary>Prepares the compressed problem for the kept coefficients <paramref name="kept"/>.</summary>
     public NonNegativeTikhonov(CompressedProblem problem, IReadOnlyList<(int I, int J)> kept)
@@ -91,6 +102,52 @@ public sealed class NonNegativeTikhonov
 
     /// <summary>max |S|: the data are divided by it inside.</summary>
     public double Scale { get; }
+
+    /// <summary>
+    /// The map F is pulled towards (null: plain Tikhonov, towards zero), in signal units: amplitudes on the grid, as F
+    /// itself (the solver divides it by <see cref="Scale"/> like the data). Non-negative and finite, n1 x n2, not all
+    /// zero. The penalty weighs each cell by one over max(P, <see cref="PriorFloor"/> sum P).
+    /// </summary>
+    public double[,]? Prior
+    {
+        get
+        {
+            if (_prior is null) return null;
+            var p = new double[_n1, _n2];
+            for (int i = 0; i < _n1; i++)
+                for (int j = 0; j < _n2; j++) p[i, j] = _prior[i * _n2 + j] * Scale;
+            return p;
+        }
+        init
+        {
+            if (value is null) { _prior = null; _spread = null; return; }
+            if (value.GetLength(0) != _n1 || value.GetLength(1) != _n2)
+                throw new ArgumentException($"The prior is {value.GetLength(0)}x{value.GetLength(1)}; the grid is {_n1}x{_n2}.", nameof(value));
+            var p = new double[_n1 * _n2];
+            double sum = 0, max = 0;
+            for (int i = 0; i < _n1; i++)
+                for (int j = 0; j < _n2; j++)
+                {
+                    double v = value[i, j];
+                    if (!double.IsFinite(v) || v < 0) throw new ArgumentException($"The prior must be finite and non-negative; element ({i}, {j}) is {v}.", nameof(value));
+                    p[i * _n2 + j] = v / Scale;
+                    sum += v / Scale;
+                    max = Math.Max(max, v / Scale);
+                }
+            if (!(max > 0)) throw new ArgumentException("The prior is zero everywhere.", nameof(value));
+            double floor = PriorFloor * sum;
+            var d = new double[p.Length];
+            for (int k = 0; k < p.Length; k++) d[k] = Math.Max(p[k], floor) / max;
+            _prior = p;
+            _spread = d;
+        }
+    }
+
+    /// <summary>
+    /// Floor of the prior's weights as a fraction of its sum (default 1e-4, the chi metric's floor on unit-sum maps);
+    /// set it before <see cref="Prior"/> in an initializer.
+    /// </summary>
+    public double PriorFloor { get; init; } = 1e-4;
 
     /// <summary>N, the number of kept coefficients (the size of the Newton systems).</summary>
     public int KeptCount => _n;
@@ -151,7 +208,7 @@ public sealed class NonNegativeTikhonov
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            // g holds K~^T x from the last evaluation of Phi; f = max(0, g).
+            // g holds P + d .* K~^T x from the last evaluation of Phi; f = max(0, g).
             ApplyKernel(g, kf);
             double gn = 0;
             for (int k = 0; k < n; k++)
@@ -248,12 +305,22 @@ public sealed class NonNegativeTikhonov
         }
     }
 
-    /// <summary>Phi(x); leaves K~^T x in <paramref name="g"/>.</summary>
+    /// <summary>Phi(x); leaves P + d .* K~^T x (K~^T x without a prior) in <paramref name="g"/>.</summary>
     private double Dual(double[] x, double alpha, double[] g)
     {
         ApplyAdjoint(x, g);
         double ff = 0;
-        foreach (var v in g) if (v > 0) ff += v * v;
+        if (_prior is { } prior && _spread is { } d)
+        {
+            for (int p = 0; p < g.Length; p++)
+            {
+                double v = prior[p] + d[p] * g[p];
+                g[p] = v;
+                if (v > 0) ff += v * v / d[p];
+            }
+        }
+        else
+            foreach (var v in g) if (v > 0) ff += v * v;
         return 0.5 * ff + 0.5 * alpha * Dot(x, x) - Dot(_c, x);
     }
 
@@ -282,7 +349,7 @@ public sealed class NonNegativeTikhonov
         }
     }
 
-    /// <summary>H = K~ D K~^T + alpha I (lower triangle, row-major N x N) with D = diag(g &gt; 0).</summary>
+    /// <summary>H = K~ D K~^T + alpha I (lower triangle, row-major N x N) with D = diag(d .* [g &gt; 0]) (d = 1 without a prior).</summary>
     private void FormHessian(double[] g, double alpha, double[] h, double[] m)
     {
         int n = _n, n2 = _n2, r1 = _r1;
@@ -291,7 +358,7 @@ public sealed class NonNegativeTikhonov
         var rowActive = new bool[_n1];
         for (int p = 0; p < _n1; p++)
             for (int q = 0; q < n2; q++)
-                if (g[p * n2 + q] > 0) { mask[p * n2 + q] = 1; rowActive[p] = true; }
+                if (g[p * n2 + q] > 0) { mask[p * n2 + q] = _spread?[p * n2 + q] ?? 1; rowActive[p] = true; }
         for (int a = 0; a < r1; a++)
             for (int b = a; b < r1; b++)
             {
