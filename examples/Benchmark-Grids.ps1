@@ -10,7 +10,8 @@ reconstructs on the paper's 64 x 64 relaxation grid. A model trained on a family
 (Start-NmrTraining -AnyAcquisitionGrid) reads each signal on its own grid; a model of one grid is given -Resample.
 
 Writes <OutputPath>/<grid>-<method>.csv (one row per case: chi of the map and of both projections, seconds) and
-<OutputPath>/grids.md (per grid: the table, and how many cases the U-Net wins against each baseline). The baselines do
+<OutputPath>/grids.md (per grid: the table, and how many cases each network method wins against each baseline and
+against all of them). The baselines do
 not depend on the model: with -Reuse, a method whose CSV exists for the same seed is read back instead of recomputed.
 
 .EXAMPLE
@@ -19,7 +20,8 @@ dotnet pwsh ./examples/Benchmark-Grids.ps1 -ModelPath pretrained/model.pt -Reuse
 [CmdletBinding()]
 param(
     [ValidateSet('Paper', 'Spinsolve', 'GeoSpec')] [string[]] $Grid = @('Paper', 'Spinsolve', 'GeoSpec'),
-    [ValidateSet('U-Net', 'Tikhonov', 'MTGV')] [string[]] $Method = @('U-Net', 'Tikhonov', 'MTGV'),
+    # U-Net+DC: the network followed by its data-consistency step (Invoke-NmrUnetInversion -DataConsistency).
+    [ValidateSet('U-Net', 'U-Net+DC', 'Tikhonov', 'MTGV')] [string[]] $Method = @('U-Net', 'Tikhonov', 'MTGV'),
     [string] $ModelPath,
     [string] $OutputPath = (Join-Path (Split-Path $PSScriptRoot) 'results/grids'),
     [int] $Seed = 1,
@@ -52,7 +54,7 @@ foreach ($g in $Grid) {
     $rows = @{}
     foreach ($m in $Method) {
         $csv = Join-Path $OutputPath ("{0}-{1}.csv" -f $g, $m)
-        if ($Reuse -and $m -ne 'U-Net' -and (Test-Path $csv)) {
+        if ($Reuse -and $m -notlike 'U-Net*' -and (Test-Path $csv)) {
             $old = @(Import-Csv $csv)
             if ($old.Count -eq $signals.Count -and @($old | Where-Object { [int]$_.Seed -ne $Seed }).Count -eq 0) {
                 $rows[$m] = $old
@@ -63,10 +65,10 @@ foreach ($g in $Grid) {
         Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Status $m
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $results = switch ($m) {
-            'U-Net' {
+            { $_ -like 'U-Net*' } {
                 $card = Get-Content ([IO.Path]::ChangeExtension($ModelPath, '.json')) -Raw | ConvertFrom-Json
                 $resample = -not $card.AcquisitionFamily -and $g -ne 'Paper'
-                @($signals | Invoke-NmrUnetInversion -ModelPath $ModelPath -Resample:$resample -WarningAction SilentlyContinue)
+                @($signals | Invoke-NmrUnetInversion -ModelPath $ModelPath -Resample:$resample -DataConsistency:($m -eq 'U-Net+DC') -WarningAction SilentlyContinue)
             }
             'Tikhonov' { @($signals | Invoke-NmrTikhonov -WarningAction SilentlyContinue) }
             'MTGV' { @($signals | Invoke-NmrMtgv -WarningAction SilentlyContinue) }
@@ -87,6 +89,8 @@ foreach ($g in $Grid) {
 
     [void]$report.AppendLine("## $g grid: $($spec.Text)").AppendLine()
     $present = @($Method | Where-Object { $rows.Contains($_) })
+    $networks = @($present | Where-Object { $_ -like 'U-Net*' })
+    $baselines = @($present | Where-Object { $_ -notlike 'U-Net*' })
     [void]$report.AppendLine('| case | ' + ($present -join ' | ') + ' |')
     [void]$report.AppendLine('|---|' + (($present | ForEach-Object { '---' }) -join '|') + '|')
     $wins = @{}
@@ -97,20 +101,28 @@ foreach ($g in $Grid) {
         }
         $first = $rows[$present[0]][$i]
         [void]$report.AppendLine("| $($first.Preset) $($first.Snr) | " + ($cells -join ' | ') + ' |')
-        if ($rows.Contains('U-Net')) {
-            foreach ($m in $present | Where-Object { $_ -ne 'U-Net' }) {
-                foreach ($c in 'Chi2D', 'ChiT1', 'ChiT2') {
-                    $key = "$m/$c"
+        foreach ($n in $networks) {
+            foreach ($c in 'Chi2D', 'ChiT1', 'ChiT2') {
+                $lowest = $true
+                foreach ($m in $baselines) {
+                    $key = "$n/$m/$c"
                     if (-not $wins.Contains($key)) { $wins[$key] = 0 }
-                    if ([double]$rows['U-Net'][$i].$c -lt [double]$rows[$m][$i].$c) { $wins[$key]++ }
+                    if ([double]$rows[$n][$i].$c -lt [double]$rows[$m][$i].$c) { $wins[$key]++ } else { $lowest = $false }
                 }
+                if (-not $wins.Contains("$n/all/$c")) { $wins["$n/all/$c"] = 0 }
+                if ($lowest) { $wins["$n/all/$c"]++ }
             }
         }
     }
     [void]$report.AppendLine()
-    if ($rows.Contains('U-Net')) {
-        foreach ($m in $present | Where-Object { $_ -ne 'U-Net' }) {
-            $line = "U-Net below $m in {0}/24 2D cases, {1}/24 T1 and {2}/24 T2 projections." -f $wins["$m/Chi2D"], $wins["$m/ChiT1"], $wins["$m/ChiT2"]
+    foreach ($n in $networks) {
+        foreach ($m in $baselines) {
+            $line = "$n below $m in {0}/24 2D cases, {1}/24 T1 and {2}/24 T2 projections." -f $wins["$n/$m/Chi2D"], $wins["$n/$m/ChiT1"], $wins["$n/$m/ChiT2"]
+            [void]$report.AppendLine($line).AppendLine()
+            Write-Host "$g grid: $line"
+        }
+        if ($baselines.Count -gt 1) {
+            $line = "$n below every baseline ($($baselines -join ', ')) in {0}/24 2D cases, {1}/24 T1 and {2}/24 T2 projections." -f $wins["$n/all/Chi2D"], $wins["$n/all/ChiT1"], $wins["$n/all/ChiT2"]
             [void]$report.AppendLine($line).AppendLine()
             Write-Host "$g grid: $line"
         }

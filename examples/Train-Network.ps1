@@ -26,6 +26,10 @@ param(
     [switch] $AnyAcquisitionGrid,
     # Dropout after the bridge (0.5: the paper's U-Net; fresh samples every step make 0 a sound choice).
     [double] $Dropout = 0.5,
+    # Shape of the chi loss: Chi (batch mean) or LogChi (batch mean of log(chi + 0.05), scale-free across SNR).
+    [ValidateSet('Chi', 'LogChi')] [string] $Loss = 'Chi',
+    # Start a new run from these weights (same architecture), e.g. another run's model.pt.
+    [string] $InitialModel,
     [int] $Seed = 1,
     [int] $Threads = 0
 )
@@ -42,8 +46,9 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
     if ($PSBoundParameters.ContainsKey('Samples')) { $common.Samples = $Samples }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Resume @common
 } else {
+    if ($InitialModel) { $common.InitialModel = $InitialModel }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
-        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout `
+        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss `
         -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate 1e-3 -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }

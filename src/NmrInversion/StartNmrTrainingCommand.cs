@@ -43,6 +43,19 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     [ValidateRange(0.0, 0.95)]
     public double Dropout { get; set; } = 0.5;
 
+    /// <summary>
+    /// Shape of the recipe's chi loss: Chi (batch mean of chi2D + chiT1 + chiT2) or LogChi (batch mean of
+    /// log(chi + 0.05): scale-free, so high-SNR samples weigh as much as low-SNR ones).
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    public TrainingLoss Loss { get; set; } = TrainingLoss.Chi;
+
+    /// <summary>Start from the weights of another model with the same architecture (its NAME.pt or NAME.json) instead of a random initialisation.</summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelPathCompleter))]
+    public string? InitialModel { get; set; }
+
     /// <summary>The experiment to train for (default T1-T2, inversion recovery x CPMG).</summary>
     [Parameter(ParameterSetName = "New")]
     public Experiment Experiment { get; set; } = Experiment.T1T2;
@@ -93,6 +106,11 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     /// <summary>Simulate the next batch on a background task while the network trains (measured slower on 2 busy cores, so off by default).</summary>
     [Parameter] public SwitchParameter Prefetch { get; set; }
 
+    /// <summary>A model given as NAME.json or NAME (no extension) names its weights NAME.pt; a folder, its model.pt.</summary>
+    private static string WeightsPath(string path) =>
+        Directory.Exists(path) ? Path.Combine(path, "model.pt")
+        : Path.GetExtension(path).Equals(".pt", StringComparison.OrdinalIgnoreCase) ? path : Path.ChangeExtension(path, ".pt");
+
     private readonly CancellationTokenSource _cancel = new();
 
     protected override void StopProcessing() => _cancel.Cancel();
@@ -141,7 +159,8 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     Inputs = Inputs == InputConfiguration.Paper ? InputSpec.Paper : InputSpec.Recipe with { IncludeSignal = IncludeSignalChannel },
                     BaseChannels = BaseChannels, Depth = Depth, BatchSize = BatchSize, LearningRate = LearningRate, MinLearningRate = MinLearningRate,
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
-                    Samples = Samples, Duration = Duration, Device = Device, Name = Name,
+                    Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
+                    InitialWeights = InitialModel is null ? null : WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel)),
                 };
             }
             options = options with { CheckpointInterval = CheckpointInterval ?? options.CheckpointInterval, Prefetch = Prefetch };
@@ -149,7 +168,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
         }, RunDirectory);
 
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
+            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); loss {(options.Inputs.Configuration == InputConfiguration.Paper ? "MSE" : options.Loss.ToString())}{(options.InitialWeights is { } iw ? $" from the weights {iw}" : "")}; weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
 
         var record = new ProgressRecord(1, "Training U-Net", "starting");
         var lastProgress = DateTime.MinValue;

@@ -99,6 +99,11 @@ public sealed class TrainingCard
     public double FinalValidationLoss { get; set; }
     public double BestValidationLoss { get; set; }
     public bool Completed { get; set; }
+    /// <summary>Shape of the recipe's loss (cards written before it existed: Chi).</summary>
+    public TrainingLoss Loss { get; set; } = TrainingLoss.Chi;
+    /// <summary>File name of the weights the run started from (null: random initialisation), and their SHA-256.</summary>
+    public string? InitialWeights { get; set; }
+    public string? InitialWeightsSha256 { get; set; }
 }
 
 /// <summary>

@@ -8,6 +8,18 @@ using static TorchSharp.torch;
 
 namespace NmrInversion.Engine.Network;
 
+/// <summary>
+/// The shape of the recipe's training loss, per sample L = chi2D + chiT1 + chiT2 (paper eq. 7 on unit-sum maps):
+/// <see cref="Chi"/> averages L over the batch; <see cref="LogChi"/> averages log(L + 0.05), which weighs each sample by
+/// one over its own chi. With Chi, samples at SNR 20 (chi 10-100 times larger than at SNR 2000) dominate the gradient;
+/// LogChi is scale-free, so a halving of chi counts the same at every SNR.
+/// </summary>
+public enum TrainingLoss
+{
+    Chi,
+    LogChi,
+}
+
 /// <summary>What to train and for how long. Limits: <see cref="Samples"/> (also the learning-rate horizon) and/or <see cref="Duration"/> (this session's wall clock).</summary>
 public sealed record TrainerOptions
 {
@@ -41,6 +53,10 @@ public sealed record TrainerOptions
     /// <summary>Simulate the next batch on a background task while the network trains on the current one (off: on 2 shared cores it measured slower).</summary>
     public bool Prefetch { get; init; }
     public string Name { get; init; } = "model";
+    /// <summary>Shape of the recipe's loss (the paper configuration always uses MSE on max-scaled maps).</summary>
+    public TrainingLoss Loss { get; init; } = TrainingLoss.Chi;
+    /// <summary>Weights (a .pt of a model with the same architecture) to start a new run from instead of a random initialisation.</summary>
+    public string? InitialWeights { get; init; }
 
     public double EffectiveWeightDecay => WeightDecay ?? (Inputs.Configuration == InputConfiguration.Paper ? 1e-4 : 1e-6);
 
@@ -67,6 +83,10 @@ public sealed record TrainerOptions
                 throw new NmrInputException("InputChannelsNeedFixedGrid", $"Training on a family of acquisition grids needs inputs that do not depend on the grid (recipe without the signal channel); got {Inputs}.");
         }
         new UNetArchitecture(Inputs.ChannelCount, BaseChannels, Depth, Dropout).Validate();
+        if (Loss != TrainingLoss.Chi && Inputs.Configuration == InputConfiguration.Paper)
+            throw new NmrInputException("LossNeedsRecipe", $"The {Loss} loss is a shape of the recipe's chi loss; the paper configuration trains with MSE on max-scaled maps.");
+        if (InitialWeights is { } w && !File.Exists(w))
+            throw new NmrInputException("InitialWeightsMissing", $"The initial weights file {w} does not exist.", InputProblem.NotFound);
     }
 }
 
@@ -181,6 +201,7 @@ public sealed class Trainer
             Samples = t.HorizonSteps > 0 ? t.HorizonSteps * t.BatchSize : null,
             Device = t.Device,
             Name = card.Name,
+            Loss = t.Loss,
         };
     }
 
@@ -239,6 +260,7 @@ public sealed class Trainer
         long step = 0;
         long horizon = options.Samples is { } samples ? (samples + batch - 1) / batch : 0;
         double priorSeconds = 0, lastVal = double.NaN, bestVal = double.PositiveInfinity, lastTrain = double.NaN;
+        string? initialSha = state?.Card.Training.InitialWeightsSha256;
         if (state is not null)
         {
             string weightsFile = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
@@ -259,6 +281,19 @@ public sealed class Trainer
         }
         else
         {
+            if (options.InitialWeights is { } init)
+            {
+                try
+                {
+                    model.load(init);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new NmrInputException("InitialWeightsMismatch", $"The initial weights {init} cannot be loaded into a {arch} U-Net: {e.Message}", InputProblem.Data);
+                }
+                model.to(device);
+                initialSha = ModelCard.Sha256Of(init);
+            }
             AtomicFile.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
         }
 
@@ -276,7 +311,7 @@ public sealed class Trainer
         TrainingBatch MakeBatch(long k) => data.Make(options.Seed, k * batch, batch);
         void StartNext(long k) { next = options.Prefetch ? Task.Run(() => MakeBatch(k)) : null; }
 
-        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed);
+        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialSha);
 
         void SaveCheckpoint()
         {
@@ -343,7 +378,7 @@ public sealed class Trainer
                     var x = torch.tensor(b.Inputs, new long[] { b.Count, b.Channels, b.Rows, b.Columns }).to(device);
                     var y = torch.tensor(b.Targets, new long[] { b.Count, 1, b.Rows, b.Columns }).to(device);
                     var output = model.call(x);
-                    var loss = Loss(output, y, cfg);
+                    var loss = Loss(output, y, cfg, options.Loss);
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
@@ -359,7 +394,7 @@ public sealed class Trainer
                     lastTrain = intervalLossSum / intervalCount;
                     intervalLossSum = 0;
                     intervalCount = 0;
-                    var m = Evaluate(model, validation, cfg, device, options.ValidationSeed);
+                    var m = Evaluate(model, validation, cfg, device, options.ValidationSeed, shape: options.Loss);
                     lastVal = m.Loss;
                     bestVal = Math.Min(bestVal, lastVal);
                     AppendLog(Path.Combine(dir, LogFile), step, step * batch, priorSeconds + clock.Elapsed.TotalSeconds, lr, lastTrain, m);
@@ -400,10 +435,10 @@ public sealed class Trainer
         MetricsCard? valMetrics = null, testMetrics = null;
         if (!cancelled)
         {
-            valMetrics = Evaluate(model, validation, cfg, device, options.ValidationSeed);
+            valMetrics = Evaluate(model, validation, cfg, device, options.ValidationSeed, shape: options.Loss);
             lastVal = valMetrics.Loss;
             if (options.TestSize > 0)
-                testMetrics = Evaluate(model, data.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed);
+                testMetrics = Evaluate(model, data.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed, shape: options.Loss);
         }
 
         string weights = Path.Combine(dir, options.Name + ".pt");
@@ -440,12 +475,13 @@ public sealed class Trainer
         if (card.Training.BatchSize != o.BatchSize) problems.Add($"batch size {card.Training.BatchSize} vs {o.BatchSize}");
         if (card.Training.Seed != o.Seed) problems.Add($"seed {card.Training.Seed} vs {o.Seed}");
         if (card.Training.Recipe != o.Recipe) problems.Add("training recipe");
+        if (card.Training.Loss != o.Loss) problems.Add($"loss {card.Training.Loss} vs {o.Loss}");
         if (problems.Count > 0)
             throw new NmrInputException("ResumeMismatch", $"The checkpoint in {o.RunDirectory} is a different run: {string.Join("; ", problems)}. Resume with the run's own settings (omit them) or start a new run folder.");
     }
 
     private static ModelCard BuildCard(TrainerOptions o, UNetArchitecture arch, UNet model, long step, long horizon, double seconds,
-        double lastTrain, double lastVal, double bestVal, bool completed) => new()
+        double lastTrain, double lastVal, double bestVal, bool completed, string? initialSha) => new()
     {
         Name = o.Name,
         CreatedUtc = DateTime.UtcNow,
@@ -472,11 +508,14 @@ public sealed class Trainer
             FinalValidationLoss = lastVal,
             BestValidationLoss = bestVal,
             Completed = completed,
+            Loss = o.Loss,
+            InitialWeights = o.InitialWeights is { } w ? Path.GetFileName(w) : null,
+            InitialWeightsSha256 = initialSha,
         },
     };
 
     /// <summary>The training loss of a batch: chi of map and projections (recipe) or MSE on max-scaled maps (paper).</summary>
-    public static Tensor Loss(Tensor output, Tensor target, InputConfiguration configuration)
+    public static Tensor Loss(Tensor output, Tensor target, InputConfiguration configuration, TrainingLoss shape = TrainingLoss.Chi)
     {
         if (configuration == InputConfiguration.Paper)
         {
@@ -484,8 +523,12 @@ public sealed class Trainer
             return torch.nn.functional.mse_loss(output, scaled);
         }
         var (c2, c1, c3) = Chi(UnitSum(output), target);
-        return (c2 + c1 + c3).mean();
+        var total = c2 + c1 + c3;
+        return shape == TrainingLoss.LogChi ? (total + LogChiOffset).log().mean() : total.mean();
     }
+
+    /// <summary>The offset of <see cref="TrainingLoss.LogChi"/>, log(L + offset): below it a sample's weight stops growing (about MTGV's chi sum at SNR 2000).</summary>
+    public const double LogChiOffset = 0.05;
 
     /// <summary>The output normalised to unit sum per sample.</summary>
     public static Tensor UnitSum(Tensor output) => output / (output.sum(new long[] { 2, 3 }, keepdim: true) + 1e-12);
@@ -505,7 +548,7 @@ public sealed class Trainer
     }
 
     /// <summary>Loss and mean chi of a model on a fixed set (eval mode, no gradients).</summary>
-    public static MetricsCard Evaluate(UNet model, TrainingBatch set, InputConfiguration cfg, Device device, int seed, int chunk = 64)
+    public static MetricsCard Evaluate(UNet model, TrainingBatch set, InputConfiguration cfg, Device device, int seed, int chunk = 64, TrainingLoss shape = TrainingLoss.Chi)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -521,7 +564,7 @@ public sealed class Trainer
                 var x = torch.tensor(set.Inputs.AsSpan(start * inLen, n * inLen).ToArray(), new long[] { n, set.Channels, set.Rows, set.Columns }).to(device);
                 var y = torch.tensor(set.Targets.AsSpan(start * plane, n * plane).ToArray(), new long[] { n, 1, set.Rows, set.Columns }).to(device);
                 var output = model.call(x);
-                loss += Loss(output, y, cfg).item<float>() * n;
+                loss += Loss(output, y, cfg, shape).item<float>() * n;
                 var (a, b, c) = Chi(UnitSum(output), y);
                 var a64 = a.cpu().to(ScalarType.Float64).data<double>().ToArray();
                 all2d.AddRange(a64);

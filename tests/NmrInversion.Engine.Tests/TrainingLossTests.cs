@@ -1,0 +1,132 @@
+using Xunit;
+using NmrInversion.Engine.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NmrInversion.Engine.Tests;
+
+[Collection("Torch")]
+public class TrainingLossTests
+{
+    private static TrainerOptions Tiny(string dir, long samples) => new()
+    {
+        Grid = NetworkGrid.Paper(16),
+        RunDirectory = dir,
+        BaseChannels = 4,
+        Depth = 2,
+        BatchSize = 16,
+        Samples = samples,
+        Seed = 5,
+        LearningRate = 1e-2,
+        ValidationSize = 32,
+        TestSize = 32,
+        ValidationInterval = 10,
+        Name = "tiny",
+    };
+
+    /// <summary>Every parameter of a saved model, in order.</summary>
+    private static float[] Weights(string path, UNetArchitecture arch)
+    {
+        using var model = new UNet(arch);
+        model.load(path);
+        return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+    }
+
+    [Fact]
+    public void LogChiIsTheBatchMeanOfLogOfEachSamplesChiPlusTheOffset()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        // Two 2 x 2 samples: truth one-hot and flat; outputs chosen so that the chi sums differ by orders of magnitude.
+        var t = tensor(new float[] { 1, 0, 0, 0, 0.25f, 0.25f, 0.25f, 0.25f }, new long[] { 2, 1, 2, 2 });
+        var p = tensor(new float[] { 0.9f, 0.1f, 0, 0, 0.4f, 0.1f, 0.25f, 0.25f }, new long[] { 2, 1, 2, 2 });
+        // By hand (chi = sum (t - p)^2 / max(t, 1e-4)); sample 1: 2D 0.01 + 0.01/1e-4 = 100.01, T1 (rows) [1, 0] vs [1, 0] = 0,
+        // T2 (columns) [1, 0] vs [0.9, 0.1]: 0.01 + 0.01 / 1e-4 = 100.01. Sample 2: 2D 0.0225 / 0.25 * 2 = 0.18,
+        // T1 [0.5, 0.5] vs [0.5, 0.5] = 0, T2 [0.5, 0.5] vs [0.65, 0.35]: 2 * 0.0225 / 0.5 = 0.09.
+        double l1 = 100.01 + 0 + 100.01, l2 = 0.18 + 0 + 0.09;
+        double chi = Trainer.Loss(p, t, InputConfiguration.Recipe, TrainingLoss.Chi).item<float>();
+        double logChi = Trainer.Loss(p, t, InputConfiguration.Recipe, TrainingLoss.LogChi).item<float>();
+        Assert.Equal((l1 + l2) / 2, chi, 2);
+        Assert.Equal((Math.Log(l1 + Trainer.LogChiOffset) + Math.Log(l2 + Trainer.LogChiOffset)) / 2, logChi, 4);
+    }
+
+    [Fact]
+    public void LogChiWeighsEachSampleByOneOverItsChi()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var t = tensor(new float[] { 1, 0, 0, 0, 0.25f, 0.25f, 0.25f, 0.25f }, new long[] { 2, 1, 2, 2 });
+        var p = tensor(new float[] { 0.9f, 0.1f, 0, 0, 0.4f, 0.1f, 0.25f, 0.25f }, new long[] { 2, 1, 2, 2 }).requires_grad_(true);
+        Trainer.Loss(p, t, InputConfiguration.Recipe, TrainingLoss.LogChi).backward();
+        var gLog = p.grad!.data<float>().ToArray();
+        p.grad!.zero_();
+        Trainer.Loss(p, t, InputConfiguration.Recipe, TrainingLoss.Chi).backward();
+        var gChi = p.grad!.data<float>().ToArray();
+        double l1 = 200.02, l2 = 0.27;
+        // d log(L + c) = dL / (L + c): per sample, the LogChi gradient is the Chi gradient over (L + c).
+        foreach (var (from, l) in new[] { (0, l1), (4, l2) })
+        {
+            double scale = Enumerable.Range(from, 4).Max(k => Math.Abs(gChi[k])) / (l + Trainer.LogChiOffset);
+            Assert.True(scale > 0);
+            for (int k = from; k < from + 4; k++) Assert.Equal(gChi[k] / (l + Trainer.LogChiOffset), gLog[k], 1e-4 * scale);
+        }
+    }
+
+    [Fact]
+    public void ARunStartsFromInitialWeightsAndRecordsThem()
+    {
+        using var folder = new TempFolder();
+        var a = Trainer.Run(Tiny(folder.Sub("a"), 320));
+        // One step at a negligible learning rate from A's weights: the same network, so the same test chi.
+        var b = Trainer.Run(Tiny(folder.Sub("b"), 16) with { InitialWeights = a.ModelPath, LearningRate = 1e-12, MinLearningRate = 1e-12 });
+        var c = Trainer.Run(Tiny(folder.Sub("c"), 16) with { LearningRate = 1e-12, MinLearningRate = 1e-12 });
+        var cardA = ModelCard.Load(a.CardPath);
+        var cardB = ModelCard.Load(b.CardPath);
+        var cardC = ModelCard.Load(c.CardPath);
+        var wa = Weights(a.ModelPath, cardA.Architecture);
+        var wb = Weights(b.ModelPath, cardB.Architecture);
+        var wc = Weights(c.ModelPath, cardC.Architecture);
+        Assert.Equal(wa.Length, wb.Length);
+        double dab = 0, dac = 0, na = 0;
+        for (int k = 0; k < wa.Length; k++)
+        {
+            dab = Math.Max(dab, Math.Abs(wa[k] - wb[k]));
+            dac = Math.Max(dac, Math.Abs(wa[k] - wc[k]));
+            na = Math.Max(na, Math.Abs(wa[k]));
+        }
+        Assert.True(dab < 1e-6 * na, $"started from A: max weight difference {dab:E2} (largest weight {na:E2})");
+        Assert.True(dac > 1e-2 * na, $"random start: max weight difference {dac:E2}");
+        Assert.Equal("tiny.pt", cardB.Training.InitialWeights);
+        Assert.Equal(ModelCard.Sha256Of(a.ModelPath), cardB.Training.InitialWeightsSha256);
+        Assert.Null(cardC.Training.InitialWeights);
+        Assert.Equal(TrainingLoss.Chi, cardB.Training.Loss);
+    }
+
+    [Fact]
+    public void LogChiRunRecordsItsLossAndResumesWithIt()
+    {
+        using var folder = new TempFolder();
+        string dir = folder.Sub("log");
+        var first = Trainer.Run(Tiny(dir, 160) with { Loss = TrainingLoss.LogChi });
+        Assert.Equal(TrainingLoss.LogChi, ModelCard.Load(first.CardPath).Training.Loss);
+        var options = Trainer.OptionsFromCheckpoint(dir);
+        Assert.Equal(TrainingLoss.LogChi, options.Loss);
+        var more = Trainer.Run(options with { Samples = 192 }, resume: true);
+        Assert.Equal(192, more.SamplesSeen);
+        var e = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(dir, 224), resume: true));
+        Assert.Equal("ResumeMismatch", e.ErrorId);
+    }
+
+    [Fact]
+    public void BadInitialWeightsAreRefused()
+    {
+        using var folder = new TempFolder();
+        var small = Trainer.Run(Tiny(folder.Sub("a"), 16));
+        var e1 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("b"), 16) with { BaseChannels = 8, InitialWeights = small.ModelPath }));
+        Assert.Equal("InitialWeightsMismatch", e1.ErrorId);
+        var e2 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("c"), 16) with { InitialWeights = Path.Combine(folder.Sub("a"), "none.pt") }));
+        Assert.Equal("InitialWeightsMissing", e2.ErrorId);
+        var e3 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("d"), 16) with { Inputs = InputSpec.Paper, Loss = TrainingLoss.LogChi }));
+        Assert.Equal("LossNeedsRecipe", e3.ErrorId);
+    }
+}
