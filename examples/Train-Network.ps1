@@ -30,6 +30,8 @@ param(
     [ValidateSet('Chi', 'LogChi')] [string] $Loss = 'Chi',
     # Start a new run from these weights (same architecture), e.g. another run's model.pt.
     [string] $InitialModel,
+    # Initial learning rate of the cosine (lower it when starting from -InitialModel).
+    [double] $LearningRate = 1e-3,
     [int] $Seed = 1,
     [int] $Threads = 0
 )
@@ -49,7 +51,7 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
     if ($InitialModel) { $common.InitialModel = $InitialModel }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
         -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss `
-        -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate 1e-3 -MinLearningRate 1e-6 -Seed $Seed `
+        -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }
 $run | Format-List RunDirectory, ModelPath, Steps, SamplesSeen, Seconds, SamplesPerSecond, FinalTrainingLoss, FinalValidationLoss, BestValidationLoss, Completed
