@@ -12,6 +12,10 @@ results/report.md, and prints the tables.
 .PARAMETER Quick
 A reduced run for smoke tests: presets A and H at SNR 200.
 
+.PARAMETER DataConsistency
+Also report the U-Net followed by its data-consistency step (Invoke-NmrUnetInversion -DataConsistency) as a fourth
+method, U-Net+DC.
+
 .PARAMETER OutputPath
 Folder for the report and tables (default: results/ at the repository root).
 
@@ -21,6 +25,7 @@ dotnet pwsh ./examples/Reproduce-Paper.ps1 -Quick
 [CmdletBinding()]
 param(
     [switch] $Quick,
+    [switch] $DataConsistency,
     [string] $OutputPath = (Join-Path (Split-Path $PSScriptRoot) 'results'),
     [int] $Seed = 1
 )
@@ -42,6 +47,11 @@ $methods = [ordered]@{
     'Tikhonov' = 'Invoke-NmrTikhonov'
     'MTGV'     = 'Invoke-NmrMtgv'
 }
+$extra = @{}
+if ($DataConsistency) {
+    $methods.Insert(1, 'U-Net+DC', 'Invoke-NmrUnetInversion')
+    $extra['U-Net+DC'] = @{ DataConsistency = $true }
+}
 $scores = [System.Collections.Generic.List[object]]::new()
 $allResults = [System.Collections.Generic.List[object]]::new()
 $timings = [System.Collections.Generic.List[object]]::new()
@@ -54,7 +64,8 @@ foreach ($method in $methods.Keys) {
     Write-Progress -Id 1 -Activity 'Reproducing the paper' -Status $method -PercentComplete (100 * ($m - 1) / $methods.Count)
     $sw = [Diagnostics.Stopwatch]::StartNew()
     try {
-        $results = @($signals | & $cmd -ErrorAction Stop)
+        $parameters = if ($extra.Contains($method)) { $extra[$method] } else { @{} }
+        $results = @($signals | & $cmd -ErrorAction Stop @parameters)
     }
     catch {
         $skipped[$method] = $_.Exception.Message

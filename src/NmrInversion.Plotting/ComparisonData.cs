@@ -32,7 +32,7 @@ public sealed record ComparisonRow(Distribution2D Truth, IReadOnlyList<Compariso
 /// </summary>
 public static class ComparisonData
 {
-    public const int MaxMethods = 3;
+    public const int MaxMethods = 4;
 
     public const int MaxRows = 8;
 

@@ -62,10 +62,11 @@ public class ComparisonDataTests
     }
 
     [Fact]
-    public void MoreThanThreeMethodsPerTruthAreRefused()
+    public void MoreThanFourMethodsPerTruthAreRefused()
     {
         var a = Presets.Create("A", T1, T2);
-        var items = new[] { "B", "C", "D", "E" }.Select(p => new Reconstruction(p, Presets.Create(p, T1, T2), a));
+        Assert.Equal(5, ComparisonData.Build(new[] { "B", "C", "D", "E" }.Select(p => new Reconstruction(p, Presets.Create(p, T1, T2), a)))[0].Panels.Count);
+        var items = new[] { "B", "C", "D", "E", "F" }.Select(p => new Reconstruction(p, Presets.Create(p, T1, T2), a));
         Assert.Equal("PlotTooManyMethods", Assert.Throws<NmrInputException>(() => ComparisonData.Build(items)).ErrorId);
     }
 

@@ -126,7 +126,7 @@ Describe 'Export-NmrPlot input errors' {
         @{ Case = 'a Map of several distributions'; Id = 'PlotMapNeedsOne'; Script = { $presets[0..1] | Export-NmrPlot (Join-Path $TestDrive 'e3.png') -Kind Map } }
         @{ Case = 'chi reports mixed with distributions'; Id = 'PlotInputMixed'; Script = { Export-NmrPlot -InputObject @($presets[0], $reports[0]) -Path (Join-Path $TestDrive 'e4.png') } }
         @{ Case = 'a comparison of one distribution'; Id = 'PlotNothingToCompare'; Script = { $presets[0] | Export-NmrPlot (Join-Path $TestDrive 'e5.png') -Kind Comparison } }
-        @{ Case = 'four reconstructions of one truth'; Id = 'PlotTooManyMethods'; Script = { $presets[0..4] | Export-NmrPlot (Join-Path $TestDrive 'e6.png') -Kind Comparison } }
+        @{ Case = 'five reconstructions of one truth'; Id = 'PlotTooManyMethods'; Script = { $presets[0..5] | Export-NmrPlot (Join-Path $TestDrive 'e6.png') -Kind Comparison } }
         @{ Case = 'a truth on another grid'; Id = 'ChiGridMismatch'; Script = { $presets[1] | Export-NmrPlot (Join-Path $TestDrive 'e7.png') -Reference (New-NmrDistribution -Preset A) } }
     ) {
         $e = Get-ErrorRecord $Script
