@@ -145,6 +145,31 @@ public class NonNegativeTikhonovPriorTests
     }
 
     [Fact]
+    public void TheFloorOptionReachesTheSolver()
+    {
+        // Through TikhonovInversion at a fixed alpha, a 1e-2 floor gives the dense solution with that floor, not the default's.
+        var s = SmallSignal("H", 2000);
+        var prior = ShiftedPrior(s);
+        double alpha = 1e-2;
+        var r = TikhonovInversion.Invert(s, new TikhonovOptions { Alpha = alpha, Prior = prior, PriorFloor = 1e-2, TruncationFactor = 0 });
+        var k = DenseKernel(s);
+        int m = k.RowCount, n = k.ColumnCount, n2 = s.RelaxationAxis2.Count;
+        var (d, p) = Weights(prior, floor: 1e-2);
+        var a = Matrix<double>.Build.Dense(m + n, n);
+        a.SetSubMatrix(0, 0, k);
+        var b = Vector<double>.Build.Dense(m + n);
+        for (int i = 0; i < s.Values.GetLength(0); i++)
+            for (int j = 0; j < s.Values.GetLength(1); j++) b[i * s.Values.GetLength(1) + j] = s.Values[i, j];
+        for (int j = 0; j < n; j++) { double w = Math.Sqrt(alpha / d[j]); a[m + j, j] = w; b[m + j] = w * p[j]; }
+        var dense = Nnls(a, b);
+        double sum = dense.Sum();
+        double diff = 0;
+        for (int i = 0; i < s.RelaxationAxis1.Count; i++)
+            for (int j = 0; j < n2; j++) diff = Math.Max(diff, Math.Abs(r.Distribution.Values[i, j] - dense[i * n2 + j] / sum));
+        Assert.True(diff < 1e-6, $"max difference {diff:E2} of unit-sum maps");
+    }
+
+    [Fact]
     public void LargeAlphaReturnsThePrior()
     {
         var s = SmallSignal("B", 200);
@@ -175,6 +200,8 @@ public class NonNegativeTikhonovPriorTests
         Assert.Equal("PriorInvalid", e1.ErrorId);
         var e2 = Assert.Throws<NmrInputException>(() => TikhonovInversion.Invert(s, new TikhonovOptions { Prior = new double[3, 4] }));
         Assert.Equal("PriorSizeMismatch", e2.ErrorId);
+        var e3 = Assert.Throws<NmrInputException>(() => TikhonovInversion.Invert(s, new TikhonovOptions { Prior = ShiftedPrior(s), PriorFloor = 0 }));
+        Assert.Equal("PriorFloorInvalid", e3.ErrorId);
     }
 
     [Fact]

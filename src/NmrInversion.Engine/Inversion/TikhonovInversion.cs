@@ -42,6 +42,9 @@ public sealed record TikhonovOptions
     /// </summary>
     public double[,]? Prior { get; init; }
 
+    /// <summary>Floor of the prior's weights as a fraction of its sum (<see cref="NonNegativeTikhonov.PriorFloor"/>).</summary>
+    public double PriorFloor { get; init; } = 1e-4;
+
     /// <summary>Checks the settings; throws <see cref="NmrInputException"/> with a stable ErrorId.</summary>
     public void Validate()
     {
@@ -62,6 +65,8 @@ public sealed record TikhonovOptions
             throw new NmrInputException("ToleranceInvalid", $"The tolerance must be in (0, 1); got {Tolerance}.");
         if (MaxIterations < 1)
             throw new NmrInputException("MaxIterationsInvalid", $"The iteration limit must be >= 1; got {MaxIterations}.");
+        if (!(PriorFloor > 0) || PriorFloor >= 1)
+            throw new NmrInputException("PriorFloorInvalid", $"The prior's floor must be in (0, 1); got {PriorFloor}.");
         if (Prior is { } prior)
             foreach (double v in prior)
                 if (!double.IsFinite(v) || v < 0)
@@ -92,7 +97,8 @@ public static class TikhonovInversion
         var kept = problem.SignificantCoefficients(noise, options.TruncationFactor);
         var solver = new NonNegativeTikhonov(problem, kept)
         {
-            Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, Prior = PriorInWorkUnits(options.Prior, signal, exponent),
+            Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, PriorFloor = options.PriorFloor,
+            Prior = PriorInWorkUnits(options.Prior, signal, exponent),
         };
         var search = new AlphaSearch(solver, cancellation) { Visited = visited };
 
