@@ -43,11 +43,11 @@ public class NonNegativeTikhonovPriorTests
         return (d, p);
     }
 
-    private static Vector<double> DenseWithPrior(Signal2D s, double alpha, double[,] prior)
+    private static Vector<double> DenseWithPrior(Signal2D s, double alpha, double[,] prior, double floor = 1e-4)
     {
         var k = DenseKernel(s);
         int m = k.RowCount, n = k.ColumnCount;
-        var (d, p) = Weights(prior);
+        var (d, p) = Weights(prior, floor);
         var a = Matrix<double>.Build.Dense(m + n, n);
         a.SetSubMatrix(0, 0, k);
         var b = Vector<double>.Build.Dense(m + n);
@@ -61,6 +61,19 @@ public class NonNegativeTikhonovPriorTests
             b[m + j] = w * p[j];
         }
         return Nnls(a, b);
+    }
+
+    /// <summary>||scale f - reference|| / ||reference||.</summary>
+    private static double RelativeDifference(TikhonovSolution solution, double scale, double[,] reference)
+    {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < reference.GetLength(0); i++)
+            for (int j = 0; j < reference.GetLength(1); j++)
+            {
+                diff += Math.Pow(solution.Distribution[i, j] * scale - reference[i, j], 2);
+                norm += reference[i, j] * reference[i, j];
+            }
+        return Math.Sqrt(diff / norm);
     }
 
     private static NonNegativeTikhonov Solver(Signal2D s, double[,]? prior) =>
@@ -108,14 +121,8 @@ public class NonNegativeTikhonovPriorTests
             var solver = Solver(new Signal2D(s.Values, s.Axis1, s.Axis2, s.Kernels, s.RelaxationAxis1, s.RelaxationAxis2, truth: s.Truth), truth);
             var sol = solver.Solve(alpha);
             Assert.True(sol.Converged);
-            double diff = 0, norm = 0;
-            for (int i = 0; i < truth.GetLength(0); i++)
-                for (int j = 0; j < truth.GetLength(1); j++)
-                {
-                    diff += Math.Pow(sol.Distribution[i, j] * solver.Scale - truth[i, j], 2);
-                    norm += truth[i, j] * truth[i, j];
-                }
-            Assert.True(Math.Sqrt(diff / norm) < 1e-7, $"alpha {alpha}: relative difference {Math.Sqrt(diff / norm):E3}");
+            double rel = RelativeDifference(sol, solver.Scale, truth);
+            Assert.True(rel < 1e-7, $"alpha {alpha}: relative difference {rel:E3}");
         }
     }
 
@@ -152,16 +159,8 @@ public class NonNegativeTikhonovPriorTests
         var prior = ShiftedPrior(s);
         double alpha = 1e-2;
         var r = TikhonovInversion.Invert(s, new TikhonovOptions { Alpha = alpha, Prior = prior, PriorFloor = 1e-2, TruncationFactor = 0 });
-        var k = DenseKernel(s);
-        int m = k.RowCount, n = k.ColumnCount, n2 = s.RelaxationAxis2.Count;
-        var (d, p) = Weights(prior, floor: 1e-2);
-        var a = Matrix<double>.Build.Dense(m + n, n);
-        a.SetSubMatrix(0, 0, k);
-        var b = Vector<double>.Build.Dense(m + n);
-        for (int i = 0; i < s.Values.GetLength(0); i++)
-            for (int j = 0; j < s.Values.GetLength(1); j++) b[i * s.Values.GetLength(1) + j] = s.Values[i, j];
-        for (int j = 0; j < n; j++) { double w = Math.Sqrt(alpha / d[j]); a[m + j, j] = w; b[m + j] = w * p[j]; }
-        var dense = Nnls(a, b);
+        int n2 = s.RelaxationAxis2.Count;
+        var dense = DenseWithPrior(s, alpha, prior, floor: 1e-2);
         double sum = dense.Sum();
         double diff = 0;
         for (int i = 0; i < s.RelaxationAxis1.Count; i++)
@@ -175,15 +174,8 @@ public class NonNegativeTikhonovPriorTests
         var s = SmallSignal("B", 200);
         var prior = ShiftedPrior(s);
         var solver = Solver(s, prior);
-        var sol = solver.Solve(1e8);
-        double diff = 0, norm = 0;
-        for (int i = 0; i < prior.GetLength(0); i++)
-            for (int j = 0; j < prior.GetLength(1); j++)
-            {
-                diff += Math.Pow(sol.Distribution[i, j] * solver.Scale - prior[i, j], 2);
-                norm += prior[i, j] * prior[i, j];
-            }
-        Assert.True(Math.Sqrt(diff / norm) < 1e-4, $"relative difference {Math.Sqrt(diff / norm):E3}");
+        double rel = RelativeDifference(solver.Solve(1e8), solver.Scale, prior);
+        Assert.True(rel < 1e-4, $"relative difference {rel:E3}");
     }
 
     [Fact]

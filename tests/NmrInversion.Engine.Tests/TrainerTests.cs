@@ -6,7 +6,7 @@ namespace NmrInversion.Engine.Tests;
 [Collection("Torch")]
 public class TrainerTests
 {
-    private static TrainerOptions Tiny(string dir, long samples, int seed = 3) => new()
+    internal static TrainerOptions Tiny(string dir, long samples, int seed = 3) => new()
     {
         Grid = NetworkGrid.Paper(16),
         RunDirectory = dir,

@@ -8,21 +8,8 @@ namespace NmrInversion.Engine.Tests;
 [Collection("Torch")]
 public class TrainingLossTests
 {
-    private static TrainerOptions Tiny(string dir, long samples) => new()
-    {
-        Grid = NetworkGrid.Paper(16),
-        RunDirectory = dir,
-        BaseChannels = 4,
-        Depth = 2,
-        BatchSize = 16,
-        Samples = samples,
-        Seed = 5,
-        LearningRate = 1e-2,
-        ValidationSize = 32,
-        TestSize = 32,
-        ValidationInterval = 10,
-        Name = "tiny",
-    };
+    private static TrainerOptions Tiny(string dir, long samples) =>
+        TrainerTests.Tiny(dir, samples, seed: 5) with { LearningRate = 1e-2, ValidationSize = 32 };
 
     /// <summary>Every parameter of a saved model, in order.</summary>
     private static float[] Weights(string path, UNetArchitecture arch)
