@@ -41,6 +41,19 @@ Describe 'Start-NmrTraining' {
         $e.FullyQualifiedErrorId | Should -BeLike 'RunDirectoryInUse*'
     }
 
+    It 'starts a run from another model''s weights with the LogChi loss, and says so in the card' {
+        $dir = Join-Path $script:runDir 'fromtiny'
+        $r = Start-NmrTraining $dir -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 16 -Samples 16 -TestSize 16 -ValidationSize 16 `
+            -InitialModel ([IO.Path]::ChangeExtension($script:model, '.json')) -Loss LogChi -Name child
+        $card = Get-Content ([IO.Path]::ChangeExtension($r.ModelPath, '.json')) -Raw | ConvertFrom-Json
+        $card.Training.Loss | Should -Be 'LogChi'
+        $card.Training.InitialWeights | Should -Be 'tiny.pt'
+        $card.Training.InitialWeightsSha256 | Should -Be (Get-FileHash $script:model -Algorithm SHA256).Hash.ToLowerInvariant()
+        $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'nomodel') -GridSize 16 -Samples 16 -InitialModel (Join-Path $script:runDir 'none.pt') -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InitialWeightsMissing*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
     It 'needs a limit' {
         $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'nolimit') -GridSize 16 -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'TrainingLimitMissing*'

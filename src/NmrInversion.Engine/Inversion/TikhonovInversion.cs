@@ -37,8 +37,9 @@ public sealed record TikhonovOptions
     public int MaxIterations { get; init; } = 100;
 
     /// <summary>
-    /// A map to pull the solution towards instead of zero (penalty alpha ||F - Prior||^2), in the signal's amplitude
-    /// units on the signal's relaxation grid; null: plain Tikhonov. See <see cref="NonNegativeTikhonov.Prior"/>.
+    /// A map to pull the solution towards instead of zero (penalty alpha sum (F - Prior)^2 / max(Prior, floor), chi-shaped
+    /// weights), in the signal's amplitude units on the signal's relaxation grid; null: plain Tikhonov. See
+    /// <see cref="NonNegativeTikhonov.Prior"/>.
     /// </summary>
     public double[,]? Prior { get; init; }
 

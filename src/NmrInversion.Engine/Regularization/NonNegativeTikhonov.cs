@@ -135,18 +135,24 @@ public sealed class NonNegativeTikhonov
                     max = Math.Max(max, v / Scale);
                 }
             if (!(max > 0)) throw new ArgumentException("The prior is zero everywhere.", nameof(value));
-            double floor = PriorFloor * sum;
-            var d = new double[p.Length];
-            for (int k = 0; k < p.Length; k++) d[k] = Math.Max(p[k], floor) / max;
             _prior = p;
-            _spread = d;
+            _spread = null;
         }
     }
 
-    /// <summary>
-    /// Floor of the prior's weights as a fraction of its sum (default 1e-4, the chi metric's floor on unit-sum maps);
-    /// set it before <see cref="Prior"/> in an initializer.
-    /// </summary>
+    /// <summary>d_p = max(P_p, floor sum P) / max P, made on first use (so the initializer's order of Prior and PriorFloor does not matter).</summary>
+    private double[]? Spread()
+    {
+        if (_prior is not { } p || _spread is not null) return _spread;
+        double sum = 0, max = 0;
+        foreach (double v in p) { sum += v; max = Math.Max(max, v); }
+        double floor = PriorFloor * sum;
+        var d = new double[p.Length];
+        for (int k = 0; k < p.Length; k++) d[k] = Math.Max(p[k], floor) / max;
+        return _spread = d;
+    }
+
+    /// <summary>Floor of the prior's weights as a fraction of its sum (default 1e-4, the chi metric's floor on unit-sum maps).</summary>
     public double PriorFloor { get; init; } = 1e-4;
 
     /// <summary>N, the number of kept coefficients (the size of the Newton systems).</summary>
@@ -310,7 +316,7 @@ public sealed class NonNegativeTikhonov
     {
         ApplyAdjoint(x, g);
         double ff = 0;
-        if (_prior is { } prior && _spread is { } d)
+        if (_prior is { } prior && Spread() is { } d)
         {
             for (int p = 0; p < g.Length; p++)
             {
@@ -355,10 +361,11 @@ public sealed class NonNegativeTikhonov
         int n = _n, n2 = _n2, r1 = _r1;
         Array.Clear(m);
         var mask = new double[g.Length];
+        var spread = Spread();
         var rowActive = new bool[_n1];
         for (int p = 0; p < _n1; p++)
             for (int q = 0; q < n2; q++)
-                if (g[p * n2 + q] > 0) { mask[p * n2 + q] = _spread?[p * n2 + q] ?? 1; rowActive[p] = true; }
+                if (g[p * n2 + q] > 0) { mask[p * n2 + q] = spread?[p * n2 + q] ?? 1; rowActive[p] = true; }
         for (int a = 0; a < r1; a++)
             for (int b = a; b < r1; b++)
             {
