@@ -30,6 +30,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Split-Path $PSScriptRoot) 'NmrInversion.psd1') -Force
+. (Join-Path $PSScriptRoot 'BenchmarkScores.ps1')
 $inv = [cultureinfo]::InvariantCulture
 New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
 
@@ -53,37 +54,10 @@ foreach ($g in $Grid) {
     $signals = New-NmrDistribution -Preset $presets | New-NmrSignal -Snr $snrs -Seed $Seed -AcquisitionAxis1 $spec.Axis1 -AcquisitionAxis2 $spec.Axis2
     $rows = @{}
     foreach ($m in $Method) {
-        $csv = Join-Path $OutputPath ("{0}-{1}.csv" -f $g, $m)
-        if ($Reuse -and $m -notlike 'U-Net*' -and (Test-Path $csv)) {
-            $old = @(Import-Csv $csv)
-            if ($old.Count -eq $signals.Count -and @($old | Where-Object { [int]$_.Seed -ne $Seed }).Count -eq 0) {
-                $rows[$m] = $old
-                Write-Host "$g / ${m}: reused $csv"
-                continue
-            }
-        }
         Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Status $m
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $results = switch ($m) {
-            { $_ -like 'U-Net*' } {
-                $card = Get-Content ([IO.Path]::ChangeExtension($ModelPath, '.json')) -Raw | ConvertFrom-Json
-                $resample = -not $card.AcquisitionFamily -and $g -ne 'Paper'
-                @($signals | Invoke-NmrUnetInversion -ModelPath $ModelPath -Resample:$resample -DataConsistency:($m -eq 'U-Net+DC') -WarningAction SilentlyContinue)
-            }
-            'Tikhonov' { @($signals | Invoke-NmrTikhonov -WarningAction SilentlyContinue) }
-            'MTGV' { @($signals | Invoke-NmrMtgv -WarningAction SilentlyContinue) }
-        }
-        $sw.Stop()
-        $rows[$m] = @($results | Measure-NmrChi | ForEach-Object -Begin { $k = 0 } -Process {
-                [pscustomobject]@{
-                    Grid = $g; Method = $m; Preset = $_.Preset; Snr = $_.Snr; Seed = $Seed
-                    Chi2D = $_.Chi2D.ToString('G6', $inv); ChiT1 = $_.ChiT1.ToString('G6', $inv); ChiT2 = $_.ChiT2.ToString('G6', $inv)
-                    Misfit = $results[$k].Misfit.ToString('G4', $inv); Seconds = $results[$k].Seconds.ToString('G4', $inv)
-                }
-                $k++
-            })
-        $rows[$m] | Export-Csv $csv -NoTypeInformation -Encoding utf8
-        Write-Host ("{0} / {1}: {2} signals in {3:F1} s" -f $g, $m, $signals.Count, $sw.Elapsed.TotalSeconds)
+        $resample = $m -like 'U-Net*' -and $g -ne 'Paper' -and -not (Get-Content ([IO.Path]::ChangeExtension($ModelPath, '.json')) -Raw | ConvertFrom-Json).AcquisitionFamily
+        $rows[$m] = Invoke-BenchmarkMethod -Method $m -Signals $signals -Csv (Join-Path $OutputPath ("{0}-{1}.csv" -f $g, $m)) -Seed $Seed `
+            -NameColumn Preset -Leading @{ Grid = $g } -ModelPath $ModelPath -Resample:$resample -Reuse:$Reuse -Label "$g / $m"
     }
     Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Completed
 

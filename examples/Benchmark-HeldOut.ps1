@@ -29,6 +29,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Split-Path $PSScriptRoot) 'NmrInversion.psd1') -Force
+. (Join-Path $PSScriptRoot 'BenchmarkScores.ps1')
 $inv = [cultureinfo]::InvariantCulture
 New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
 if (-not $ModelPath) { $ModelPath = Join-Path (Split-Path $PSScriptRoot) 'pretrained/model.pt' }
@@ -40,34 +41,9 @@ Write-Host "Held-out set: $($maps.Count) random maps (seed $Seed) x SNR $($snrs 
 
 $rows = [ordered]@{}
 foreach ($m in $Method) {
-    $csv = Join-Path $OutputPath "heldout-$m.csv"
-    if ($Reuse -and $m -notlike 'U-Net*' -and (Test-Path $csv)) {
-        $old = @(Import-Csv $csv)
-        if ($old.Count -eq $signals.Count -and @($old | Where-Object { [int]$_.Seed -ne $Seed }).Count -eq 0) {
-            $rows[$m] = $old
-            Write-Host "${m}: reused $csv"
-            continue
-        }
-    }
     Write-Progress -Id 1 -Activity 'Held-out benchmark' -Status $m
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = switch ($m) {
-        { $_ -like 'U-Net*' } { @($signals | Invoke-NmrUnetInversion -ModelPath $ModelPath -DataConsistency:($m -eq 'U-Net+DC') -WarningAction SilentlyContinue) }
-        'Tikhonov' { @($signals | Invoke-NmrTikhonov -WarningAction SilentlyContinue) }
-        'MTGV' { @($signals | Invoke-NmrMtgv -WarningAction SilentlyContinue) }
-    }
-    $sw.Stop()
-    $k = 0
-    $rows[$m] = @($results | Measure-NmrChi | ForEach-Object {
-            $r = $results[$k]; $k++
-            [pscustomobject]@{
-                Method = $m; Map = $r.Name; Snr = $r.Snr; Seed = $Seed
-                Chi2D = $_.Chi2D.ToString('G6', $inv); ChiT1 = $_.ChiT1.ToString('G6', $inv); ChiT2 = $_.ChiT2.ToString('G6', $inv)
-                Misfit = $r.Misfit.ToString('G4', $inv); Seconds = $r.Seconds.ToString('G4', $inv)
-            }
-        })
-    $rows[$m] | Export-Csv $csv -NoTypeInformation -Encoding utf8
-    Write-Host ("{0}: {1} signals in {2:F1} s" -f $m, $signals.Count, $sw.Elapsed.TotalSeconds)
+    $rows[$m] = Invoke-BenchmarkMethod -Method $m -Signals $signals -Csv (Join-Path $OutputPath "heldout-$m.csv") -Seed $Seed `
+        -NameColumn Map -ModelPath $ModelPath -Reuse:$Reuse
 }
 Write-Progress -Id 1 -Activity 'Held-out benchmark' -Completed
 
