@@ -95,7 +95,9 @@ public class TrainingLossTests
         using var folder = new TempFolder();
         string dir = folder.Sub("log");
         var first = Trainer.Run(Tiny(dir, 160) with { Loss = TrainingLoss.LogChi });
-        Assert.Equal(TrainingLoss.LogChi, ModelCard.Load(first.CardPath).Training.Loss);
+        var card = ModelCard.Load(first.CardPath);
+        Assert.Equal(TrainingLoss.LogChi, card.Training.Loss);
+        Assert.StartsWith("batch mean of log(chi(2D)", card.Inputs.Loss);
         var options = Trainer.OptionsFromCheckpoint(dir);
         Assert.Equal(TrainingLoss.LogChi, options.Loss);
         var more = Trainer.Run(options with { Samples = 192 }, resume: true);

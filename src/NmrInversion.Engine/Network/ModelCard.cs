@@ -50,7 +50,7 @@ public sealed class InputCard
     public string Normalisation { get; set; } = "";
     public string Loss { get; set; } = "";
 
-    public static InputCard Of(InputSpec spec) => new()
+    public static InputCard Of(InputSpec spec, TrainingLoss loss = TrainingLoss.Chi) => new()
     {
         Configuration = spec.Configuration,
         IncludeSignal = spec.IncludeSignal,
@@ -59,9 +59,10 @@ public sealed class InputCard
         Normalisation = spec.Configuration == InputConfiguration.Recipe
             ? "signal scaled to max |S| = 1; filtered estimates F_k = sqrt(n1 n2) V1[sigma/(sigma^2+(k sigma_hat)^2) .* U1^T S U2]V2^T; noise channel log10(sigma_hat sqrt(4096/(m1 m2)))/4; output normalised to unit sum"
             : "signal scaled to max |S| = 1; target maps scaled to max 1; output normalised to unit sum for reporting",
-        Loss = spec.Configuration == InputConfiguration.Recipe
-            ? "chi(2D) + chi(projection 1) + chi(projection 2) of the unit-sum output (paper eq. 7)"
-            : "mean squared error on max-scaled maps",
+        Loss = spec.Configuration != InputConfiguration.Recipe ? "mean squared error on max-scaled maps"
+            : loss == TrainingLoss.LogChi
+                ? $"batch mean of log(chi(2D) + chi(projection 1) + chi(projection 2) + {Trainer.LogChiOffset}) of the unit-sum output (chi: paper eq. 7)"
+                : "batch mean of chi(2D) + chi(projection 1) + chi(projection 2) of the unit-sum output (paper eq. 7)",
     };
 
     public InputSpec ToSpec() => new(Configuration, IncludeSignal);

@@ -487,7 +487,7 @@ public sealed class Trainer
         CreatedUtc = DateTime.UtcNow,
         Architecture = arch,
         ParameterCount = model.ParameterCount,
-        Inputs = InputCard.Of(o.Inputs),
+        Inputs = InputCard.Of(o.Inputs, o.Loss),
         Grid = GridCard.Of(o.Grid),
         AcquisitionFamily = o.Family,
         Training = new TrainingCard
