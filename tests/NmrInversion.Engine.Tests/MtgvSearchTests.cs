@@ -62,6 +62,32 @@ public class MtgvSearchTests
     }
 
     [Fact]
+    public void GcvNeverChoosesAnAlphaWhoseSolveFellShortOfItsMinimiser()
+    {
+        // With few iterations per solve, the larger alphas are not solved: their residual exceeds that of a smaller
+        // alpha, which no minimiser allows. Such a solve gets more iterations; if it still falls short, the walk must not
+        // follow its (here the lowest) GCV score.
+        var signal = PresetSignal("A", 2000);
+        var work = signal.ForInversion(out _);
+        var compressed = new CompressedProblem(work, null);
+        var problem = new MtgvProblem(compressed, work.NoiseSigma!.Value);
+        var solver = MtgvSearch.CreateSolver(problem);
+        var state = solver.Start();
+        var options = new MtgvOptions { MaxIterations = 10 };
+        var (curve, alpha, _) = MtgvSearch.GcvPhase(solver, state, MtgvSearch.StartingAlpha(problem), 1e-3, options, default);
+        foreach (var p in curve.Points) _output.WriteLine($"alpha {p.Alpha:G4} score {p.Score:G4} residual {p.ResidualNorm:G4}");
+        bool Unsolved(SearchPoint p) => curve.Points.Any(q => q.Alpha < p.Alpha && p.ResidualNorm > MtgvSearch.MonotoneSlack * q.ResidualNorm);
+        var unsolved = curve.Points.Where(Unsolved).ToList();
+        Assert.NotEmpty(unsolved);
+        // Such a point had the lowest score: the old walk would have chosen it.
+        Assert.Contains(unsolved, p => curve.Points.All(q => p.Score <= q.Score));
+        Assert.False(Unsolved(curve.Chosen));
+        Assert.Equal(curve.Chosen.Alpha, alpha);
+        // Points that first fell short were given more iterations than the limit.
+        Assert.Contains(curve.Points, p => p.Iterations > options.MaxIterations);
+    }
+
+    [Fact]
     public void FixedHyperparametersSkipTheSearch()
     {
         var signal = PresetSignal("H", 200);

@@ -164,32 +164,60 @@ public static class MtgvSearch
         return new MtgvSearchResult(best.F, best.Alpha, best.Beta, betaCurve, alphaCurves, totalIterations, best.Converged, best.Residual);
     }
 
-    /// <summary>
-    /// alpha by GCV at fixed beta: the GCV score of the converged solution, minimised over log alpha. Solves at
-    /// alpha_c / 10, alpha_c, 10 alpha_c (each warm-started from the previous solve), the window moves a decade toward
-    /// the lower score until the middle one is the smallest (at most <see cref="MtgvOptions.MaxGcvUpdates"/> solves),
-    /// then a parabola through the three scores in log alpha gives the minimiser. Returns the GCV curve (alpha against
-    /// score, visiting order) with the chosen point, and the iterations spent.
-    /// </summary>
     /// <summary>Iteration limit of each solve inside the GCV bracket (warm-started; the final solve at the chosen alpha
     /// gets the full <see cref="MtgvOptions.MaxIterations"/>).</summary>
     public const int GcvSolveIterations = 2000;
 
-    internal static (SearchCurve Curve, double Alpha, int Iterations) GcvPhase(Mtgv solver, MtgvIterate state, double alpha, double beta, MtgvOptions options, CancellationToken cancel)
+    /// <summary>How much a GCV point's residual may exceed that of a smaller alpha (rounding and the stopping tolerance)
+    /// before the point counts as not solved.</summary>
+    public const double MonotoneSlack = 1.01;
+
+    /// <summary>How many more times <see cref="GcvSolveIterations"/> a GCV solve gets when its residual exceeds that of a
+    /// smaller alpha.</summary>
+    public const int GcvExtraSolves = 4;
+
+    /// <summary>
+    /// alpha by GCV at fixed beta: the GCV score of the converged solution, minimised over log alpha. Solves at
+    /// alpha_c / 10, alpha_c, 10 alpha_c (each warm-started from the previous solve), the window moves a decade toward
+    /// the lower score until the middle one is the smallest (at most <see cref="MtgvOptions.MaxGcvUpdates"/> solves),
+    /// then a parabola through the three scores in log alpha gives the minimiser. A solve whose residual exceeds that of
+    /// a smaller visited alpha (by more than <see cref="MonotoneSlack"/>) has not reached its minimiser, since a
+    /// minimiser's residual cannot grow with the data weight; it gets up to <see cref="GcvExtraSolves"/> more runs of
+    /// <see cref="GcvSolveIterations"/>, and if it still falls short it stays on the curve with its score but counts as
+    /// infinite in the walk and is never chosen (the nearest solved alpha stands in). Returns the GCV curve (alpha
+    /// against score, visiting order) with the chosen point, and the iterations spent.
+    /// </summary>
+    public static (SearchCurve Curve, double Alpha, int Iterations) GcvPhase(Mtgv solver, MtgvIterate state, double alpha, double beta, MtgvOptions options, CancellationToken cancel)
     {
         var points = new List<SearchPoint>();
         var states = new Dictionary<double, MtgvIterate>();
+        var unreached = new HashSet<double>();
         int iterations = 0;
         double Score(double a)
         {
             foreach (var p in points)
-                if (p.Alpha == a) return p.Score;
-            var run = solver.Run(state, a, beta, Math.Min(options.MaxIterations, GcvSolveIterations), options.Tolerance, cancel);
-            iterations += run.Iterations;
+                if (p.Alpha == a) return unreached.Contains(a) ? double.PositiveInfinity : p.Score;
+            int limit = Math.Min(options.MaxIterations, GcvSolveIterations);
+            var run = solver.Run(state, a, beta, limit, options.Tolerance, cancel);
+            int spent = run.Iterations;
+            double residual = solver.Problem.ResidualNorm(Positive(state.F));
+            // A minimiser's residual cannot grow with the data weight alpha. When it does, the solve at this alpha has
+            // not reached its minimiser and its GCV score would describe the iterate, not the method: the solve goes on
+            // (up to GcvExtraSolves more times its limit), and if the residual still exceeds, the point stays on the
+            // curve but cannot be chosen. Measured on the Berea T1-T2 file: the residual rose from 0.43 at alpha 8 to
+            // 16.5 at 8e8 after 2,000 iterations each, and the walk followed the falling score to a misfit of 96.
+            bool Exceeds(double r) => points.Any(p => p.Alpha < a && r > MonotoneSlack * p.ResidualNorm);
+            for (int extra = 0; extra < GcvExtraSolves && Exceeds(residual); extra++)
+            {
+                spent += solver.Run(state, a, beta, limit, options.Tolerance / 10, cancel).Iterations;
+                residual = solver.Problem.ResidualNorm(Positive(state.F));
+            }
+            if (Exceeds(residual)) unreached.Add(a);
+            iterations += spent;
             var (score, _) = MtgvGcv.Update(solver, state, a);
-            points.Add(new SearchPoint(a, beta, score, solver.Problem.ResidualNorm(Positive(state.F)), run.Iterations));
+            points.Add(new SearchPoint(a, beta, score, residual, spent));
             states[a] = state.Clone();
-            return score;
+            return unreached.Contains(a) ? double.PositiveInfinity : score;
         }
 
         double step = Math.Log(10);
@@ -213,7 +241,7 @@ public static class MtgvSearch
         {
             // Parabola through (-1, lo), (0, mid), (1, hi) in units of log10 alpha.
             double den = lo - 2 * mid + hi;
-            double offset = den > 0 ? Math.Clamp(0.5 * (lo - hi) / den, -0.5, 0.5) : 0;
+            double offset = double.IsFinite(den) && den > 0 ? Math.Clamp(0.5 * (lo - hi) / den, -0.5, 0.5) : 0;
             chosen = c * Math.Exp(offset * step);
             if (Math.Abs(offset) > 0.05) Score(chosen);
         }
@@ -222,7 +250,10 @@ public static class MtgvSearch
             chosen = lo < hi ? c / 10 : c * 10;
         }
         // Leave the state at the chosen alpha's solution (the closest visited one), for the final solve to polish.
-        double nearest = points.OrderBy(p => Math.Abs(Math.Log(p.Alpha / chosen))).First().Alpha;
+        // An alpha whose solve was not reached is never returned: the nearest reached one stands in for it.
+        double nearest = points.Where(p => !unreached.Contains(p.Alpha)).DefaultIfEmpty(points[0])
+            .OrderBy(p => Math.Abs(Math.Log(p.Alpha / chosen))).First().Alpha;
+        if (unreached.Contains(chosen)) chosen = nearest;
         Copy(states[nearest], state);
         int index = points.FindIndex(p => p.Alpha == nearest);
         return (new SearchCurve("GCV", points, index), chosen, iterations);
