@@ -87,6 +87,12 @@ public class TrainingLossTests
         Assert.Equal(ModelCard.Sha256Of(a.ModelPath), cardB.Training.InitialWeightsSha256);
         Assert.Null(cardC.Training.InitialWeights);
         Assert.Equal(TrainingLoss.Chi, cardB.Training.Loss);
+        // A resumed run still names where it started (the card of the resumed model lost it before).
+        var b2 = Trainer.Run(Trainer.OptionsFromCheckpoint(folder.Sub("b")) with { Samples = 32 }, resume: true);
+        var cardB2 = ModelCard.Load(b2.CardPath);
+        Assert.Equal(32, b2.SamplesSeen);
+        Assert.Equal("tiny.pt", cardB2.Training.InitialWeights);
+        Assert.Equal(cardB.Training.InitialWeightsSha256, cardB2.Training.InitialWeightsSha256);
     }
 
     [Fact]

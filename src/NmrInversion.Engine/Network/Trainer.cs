@@ -261,6 +261,7 @@ public sealed class Trainer
         long horizon = options.Samples is { } samples ? (samples + batch - 1) / batch : 0;
         double priorSeconds = 0, lastVal = double.NaN, bestVal = double.PositiveInfinity, lastTrain = double.NaN;
         string? initialSha = state?.Card.Training.InitialWeightsSha256;
+        string? initialName = state?.Card.Training.InitialWeights;
         if (state is not null)
         {
             string weightsFile = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
@@ -293,6 +294,7 @@ public sealed class Trainer
                 }
                 model.to(device);
                 initialSha = ModelCard.Sha256Of(init);
+                initialName = Path.GetFileName(init);
             }
             AtomicFile.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
         }
@@ -311,7 +313,7 @@ public sealed class Trainer
         TrainingBatch MakeBatch(long k) => data.Make(options.Seed, k * batch, batch);
         void StartNext(long k) { next = options.Prefetch ? Task.Run(() => MakeBatch(k)) : null; }
 
-        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialSha);
+        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha);
 
         void SaveCheckpoint()
         {
@@ -481,7 +483,7 @@ public sealed class Trainer
     }
 
     private static ModelCard BuildCard(TrainerOptions o, UNetArchitecture arch, UNet model, long step, long horizon, double seconds,
-        double lastTrain, double lastVal, double bestVal, bool completed, string? initialSha) => new()
+        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha) => new()
     {
         Name = o.Name,
         CreatedUtc = DateTime.UtcNow,
@@ -509,7 +511,7 @@ public sealed class Trainer
             BestValidationLoss = bestVal,
             Completed = completed,
             Loss = o.Loss,
-            InitialWeights = o.InitialWeights is { } w ? Path.GetFileName(w) : null,
+            InitialWeights = initialName,
             InitialWeightsSha256 = initialSha,
         },
     };
