@@ -31,7 +31,7 @@ public sealed record InversionEfficiencyEstimate(double Kappa, double Misfit, do
 /// </para>
 /// <para>
 /// Search: alpha fixed at the GCV choice for kappa = 1 (so that the residuals compare like with like), a scan of kappa
-/// over [<paramref name="lowest"/>, 1] in steps of 0.1, then a golden-section refinement between the neighbours of the
+/// over [lowest, 1] (the Estimate parameter, default 0.2) in steps of 0.1, then a golden-section refinement between the neighbours of the
 /// best scanned point to 0.005.
 /// </para>
 /// </summary>

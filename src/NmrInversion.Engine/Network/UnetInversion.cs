@@ -185,7 +185,7 @@ public static class UnetInversion
     /// Data consistency after the network: non-negative Tikhonov pulled towards the network's map P = c F_net (c its
     /// least-squares amplitude) instead of towards zero, with chi-shaped weights,
     ///   min_{F &gt;= 0} ||K1 F K2^T - S||^2 + alpha sum (F - P)^2 / max(P, 1e-4 sum P) (times max P),
-    /// alpha by GCV (<see cref="NonNegativeTikhonov.Prior"/>). The data move mass within the network's support and set
+    /// alpha by GCV (<see cref="Regularization.NonNegativeTikhonov.Prior"/>). The data move mass within the network's support and set
     /// what they determine; what they cannot see (the kernels' null space) stays as the network drew it, and cells where
     /// the network put nothing stay nearly empty. Returns the refined result (method "U-Net+DC") on the network map's
     /// grid with its misfit, and the Tikhonov result of the step (alpha, GCV curve).
