@@ -49,8 +49,7 @@ Write-Progress -Id 1 -Activity 'Held-out benchmark' -Completed
 
 function Get-Median([double[]] $v) {
     if ($v.Count -eq 0) { return [double]::NaN }
-    $s = [double[]]($v | Sort-Object)
-    ($s[[math]::Floor(($s.Count - 1) / 2)] + $s[[math]::Ceiling(($s.Count - 1) / 2)]) / 2
+    [NmrInversion.Engine.Signals.NoiseEstimation]::Median($v)
 }
 
 $md = [System.Text.StringBuilder]::new()
