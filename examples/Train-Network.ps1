@@ -28,6 +28,8 @@ param(
     [double] $Dropout = 0.5,
     # Shape of the chi loss: Chi (batch mean) or LogChi (batch mean of log(chi + 0.05), scale-free across SNR).
     [ValidateSet('Chi', 'LogChi')] [string] $Loss = 'Chi',
+    # Fraction of training maps drawn as a close pair of peaks instead of the 1-5 component recipe (0: the paper's recipe).
+    [double] $ClosePairFraction = 0,
     # Start a new run from these weights (same architecture), e.g. another run's model.pt.
     [string] $InitialModel,
     # Initial learning rate of the cosine (lower it when starting from -InitialModel).
@@ -50,7 +52,7 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
 } else {
     if ($InitialModel) { $common.InitialModel = $InitialModel }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
-        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss `
+        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction `
         -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }

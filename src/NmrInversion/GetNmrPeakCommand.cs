@@ -21,11 +21,17 @@ public sealed class GetNmrPeakCommand : NmrCmdlet
     [ValidateRange(0.0, 1.0)]
     public double Threshold { get; set; } = PeakFinder.DefaultThreshold;
 
+    /// <summary>Find the peaks of the map's projection onto this axis (T1, T2 or D): e.g. the T2 distribution of a T1-T2 map.</summary>
+    [Parameter]
+    [ValidateSet("T1", "T2", "D", IgnoreCase = true)]
+    public string? Projection { get; set; }
+
     protected override void ProcessRecord()
     {
         var d = Distribution!;
         RunForItem(() =>
         {
+            if (Projection is not null) d = d.ProjectionOnto(Projection);
             var peaks = PeakFinder.Find(d, Threshold);
             WriteVerbose($"{d}: {peaks.Count} peak(s) above {Threshold} of the maximum.");
             foreach (var p in peaks) WriteObject(p);

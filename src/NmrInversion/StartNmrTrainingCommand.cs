@@ -38,6 +38,14 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     [Parameter(ParameterSetName = "New")]
     public SwitchParameter AnyAcquisitionGrid { get; set; }
 
+    /// <summary>
+    /// Fraction of training maps drawn as a close pair of peaks (0.2-1.2 decades apart on each axis) instead of the
+    /// paper's 1-5 component recipe (default 0). Validation and test sets stay on the paper's recipe.
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateRange(0.0, 1.0)]
+    public double ClosePairFraction { get; set; }
+
     /// <summary>Dropout after the U-Net's bridge (0.5: the paper's Matlab U-Net).</summary>
     [Parameter(ParameterSetName = "New")]
     [ValidateRange(0.0, 0.95)]
@@ -160,6 +168,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     BaseChannels = BaseChannels, Depth = Depth, BatchSize = BatchSize, LearningRate = LearningRate, MinLearningRate = MinLearningRate,
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
                     Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
+                    Recipe = new TrainingRecipe(ClosePairFraction: ClosePairFraction),
                     InitialWeights = InitialModel is null ? null : WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel)),
                 };
             }

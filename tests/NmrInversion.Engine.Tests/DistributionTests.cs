@@ -109,6 +109,34 @@ public class DistributionTests
         }
     }
 
+    [Fact]
+    public void ClosePairsAreTwoPeaksTheirSeparationApartInsideTheGrid()
+    {
+        var gen = new RandomDistributions(RelaxationAxis.PaperT1(), RelaxationAxis.PaperT2());
+        Assert.Equal(gen.NextClosePair(new Random(5)), gen.NextClosePair(new Random(5)));
+        var rng = new Random(4);
+        int isotropic = 0;
+        for (int k = 0; k < 400; k++)
+        {
+            var c = gen.NextClosePair(rng);
+            Assert.Equal(2, c.Length);
+            foreach (var (d, lo, hi) in new[] { (c[1].LogMean1 - c[0].LogMean1, -3.0, 1.0), (c[1].LogMean2 - c[0].LogMean2, -4.0, 0.0) })
+                Assert.InRange(Math.Abs(d), RandomDistributions.MinPairSeparation - 1e-12, RandomDistributions.MaxPairSeparation + 1e-12);
+            Assert.All(c, x =>
+            {
+                Assert.InRange(x.LogSd1, 0.025, 0.25);
+                Assert.InRange(x.LogSd2, 0.025, 0.25);
+                // Two widths inside the grid's ends on both axes.
+                Assert.InRange(x.LogMean1, -3 + 2 * x.LogSd1 - 1e-12, 1 - 2 * x.LogSd1 + 1e-12);
+                Assert.InRange(x.LogMean2, -4 + 2 * x.LogSd2 - 1e-12, 0 - 2 * x.LogSd2 + 1e-12);
+                Assert.InRange(x.Weight, 0.1, 1.0);
+            });
+            if (c[0].LogSd1 == c[0].LogSd2 && c[1].LogSd1 == c[1].LogSd2) isotropic++;
+        }
+        // Half the pairs share one width per peak on both axes (binomial 400 x 0.5: sd 10).
+        Assert.InRange(isotropic, 160, 240);
+    }
+
     internal static int Nearest(Axis axis, double logValue)
     {
         int best = 0;

@@ -98,4 +98,32 @@ public class PeakFinderTests(ITestOutputHelper output)
         var e = Assert.Throws<NmrInputException>(() => PeakFinder.Find(Presets.Create("A"), 1.5));
         Assert.Equal("ThresholdInvalid", e.ErrorId);
     }
+    [Fact]
+    public void TheT2ProjectionOfAPresetHasItsTwoPeaksAtTheTable1T2MeansWithHalfTheMassEach()
+    {
+        var map = Presets.Create("A");
+        var t2 = map.ProjectionOnto("t2");
+        Assert.Equal(1, t2.Dimensions);
+        Assert.Same(map.Axis2, t2.Axis1);
+        Assert.Equal(map.Projection2(), t2.Projection1());
+        Assert.Same(t2, t2.ProjectionOnto("T2"));
+        var peaks = PeakFinder.Find(t2).OrderBy(p => p.LogMean1).ToArray();
+        Assert.Equal(2, peaks.Length);
+        // Lognormal peaks (sd 0.05 decades) 0.7 decades apart: each holds half the mass and its log mean is the table's.
+        Assert.Equal(-2.30, peaks[0].LogMean1, 0.01);
+        Assert.Equal(-1.60, peaks[1].LogMean1, 0.01);
+        Assert.All(peaks, p => Assert.Equal(0.5, p.Fraction, 0.01));
+        Assert.All(peaks, p => Assert.Null(p.Position2));
+        var t1 = PeakFinder.Find(map.ProjectionOnto("T1")).OrderBy(p => p.LogMean1).ToArray();
+        Assert.Equal(-1.30, t1[0].LogMean1, 0.01);
+        Assert.Equal(-0.60, t1[1].LogMean1, 0.01);
+    }
+
+    [Fact]
+    public void AProjectionOntoAnAxisTheMapDoesNotHaveIsRefused()
+    {
+        var e = Assert.Throws<NmrInputException>(() => Presets.Create("B").ProjectionOnto("D"));
+        Assert.Equal("ProjectionAxisUnknown", e.ErrorId);
+        Assert.Contains("T1 and T2", e.Message);
+    }
 }

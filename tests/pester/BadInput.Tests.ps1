@@ -104,6 +104,7 @@ Describe 'Bad input under <_>' -ForEach $script:cultures {
         @{ Name = 'MTGV -Tolerance NaN'; ErrorId = 'ToleranceInvalid'; Category = 'InvalidArgument'; Script = { $smallSignal | Invoke-NmrMtgv -Alpha 1 -Beta 1 -Tolerance $nan } }
         @{ Name = 'Import -NoiseSigma NaN'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Script = { Import-NmrSignal (New-DecayCsv $decay) -Experiment T2 -NoiseSigma $nan } }
         @{ Name = 'Get-NmrPeak -Threshold NaN'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Script = { Get-NmrPeak $small -Threshold $nan } }
+        @{ Name = 'Get-NmrPeak -Projection onto an axis the map lacks'; ErrorId = 'ProjectionAxisUnknown'; Category = 'InvalidArgument'; Script = { Get-NmrPeak $small -Projection D } }
         @{ Name = 'component with NaN'; ErrorId = 'ComponentNotFinite'; Category = 'InvalidArgument'; Script = { New-NmrDistribution -Component @(, @(-1, $nan, -1, 0.3, 1)) } }
         @{ Name = 'training -LearningRate NaN'; ErrorId = 'LearningRateInvalid'; Category = 'InvalidArgument'; Script = { Start-NmrTraining (Join-Path $TestDrive 'lr') -GridSize 16 -Samples 16 -LearningRate $nan } }
         @{ Name = 'plot -Snr NaN'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Script = { $small | Export-NmrPlot (Join-Path $TestDrive 'p.png') -Snr $nan } }

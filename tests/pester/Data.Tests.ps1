@@ -185,6 +185,15 @@ Describe 'Get-NmrPeak' {
         ($peaks.Fraction | Measure-Object -Sum).Sum | Should -BeGreaterThan 0.8
     }
 
+    It 'finds the peaks of the T2 projection of preset <_> at the T2 log means of Table 1, half the mass each' -ForEach 'A', 'H' {
+        $peaks = New-NmrDistribution -Preset $_ | Get-NmrPeak -Projection T2 | Sort-Object LogMean1
+        $peaks.Count | Should -Be 2
+        [math]::Abs($peaks[0].LogMean1 + 2.30) | Should -BeLessThan 0.01
+        [math]::Abs($peaks[1].LogMean1 + 1.60) | Should -BeLessThan 0.01
+        $peaks.Axis1Name | Should -Be 'T2', 'T2'
+        $peaks | ForEach-Object { $_.Position2 | Should -BeNullOrEmpty; [math]::Abs($_.Fraction - 0.5) | Should -BeLessThan 0.03 }
+    }
+
     It 'reports widths close to the preset log sd for A' {
         $peaks = New-NmrDistribution -Preset A | Get-NmrPeak
         foreach ($p in $peaks) { $p.LogWidth1 | Should -BeGreaterThan 0.04; $p.LogWidth1 | Should -BeLessThan 0.052 }

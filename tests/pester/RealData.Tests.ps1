@@ -9,8 +9,6 @@ BeforeAll {
         [NmrInversion.Engine.Signals.Signal2D]::new($s.Values, $s.Axis1, $s.Axis2, $s.Kernels, $r1, $r2, $s.NoiseSigma, $null, $null, $s.Name, $null, $s.Provenance)
     }
     function New-Axis([string] $Name, [double] $Min, [double] $Max, [int] $Count = 64) { [NmrInversion.Engine.Grids.RelaxationAxis]::LogSpaced($Name, $Min, $Max, $Count) }
-    # Index of the largest value.
-    function Get-ArgMax([double[]] $v) { $k = 0; for ($i = 1; $i -lt $v.Count; $i++) { if ($v[$i] -gt $v[$k]) { $k = $i } }; $k }
     # Mass-weighted mean of log10 of axis 1 (1D distributions).
     function Get-LogMean($d) {
         $v = $d.Values; $a = $d.Axis1.Values; $s = 0.0; $w = 0.0
@@ -130,19 +128,29 @@ Describe 'Berea sandstone T1-T2 (Spinsolve IRCPMG, 16 x 1024)' {
         $script:mtgv.Misfit | Should -BeLessThan 1.2
     }
 
-    It 'the T2 projection of the 2D map peaks where a 1D T2 inversion of the recovered row does (within one cell)' -Skip {
-        # Fails, measured: 1D inversion of the recovered row (GCV alpha 5.4e-8, misfit 0.98, spiky) argmax at cell 40 (15 ms);
-        # Tikhonov's 2D map (GCV alpha 3.2e-4) argmax at cell 7 (36 us), MTGV (alpha 9.2, beta 8.4e-4) at cell 35. The short-T2 mass is in the data,
-        # not an artefact of the inversion efficiency: the 1D inversion of the last row alone has 0.20 of its mass at T2 < 0.4 ms
-        # (the 2D map 0.23 at T2 < 0.1 ms), and with kappa 0.736 on T1 1e-3..10 s the 2D argmax moves to cell 18 (0.27 ms), on
-        # T1 1e-4..10 s to cell 6. The T2 distribution is broad and multi-modal, so the argmax jumps between its peaks with
-        # the regularisation (GCV alphas from 2.7e-5 to 4e-4 between these variants).
-        $one = Invoke-NmrTikhonov $script:last
-        $k1 = Get-ArgMax $one.Distribution.Projection1()
-        foreach ($r in $script:tik, $script:mtgv) {
-            $k2 = Get-ArgMax $r.Distribution.Projection2()
-            [math]::Abs($k2 - $k1) | Should -BeLessOrEqual 1 -Because "$($r.Method) T2 peak at cell $k2, 1D at $k1"
-        }
+    # The dominant T2 population: the peak (Get-NmrPeak region above 5 % of the maximum) holding the most mass, at its
+    # mass-weighted log mean. The T2 distribution of this sandstone is one broad population (0.2-30 ms, 98-99 % of the mass
+    # in the 1D inversions), so the single largest cell of the projection jumps between shoulders with the regularisation
+    # (argmax measured at cell 40 for the 1D, 7 for Tikhonov's map, 35 for MTGV's) while the population's position does not.
+    It 'MTGV: the dominant T2 population of the 2D map is where an MTGV inversion of the recovered row puts it (within one cell)' {
+        # Measured: 2D 1.98 ms (fraction 0.99), 1D 2.11 ms (0.98): 0.34 cells apart (1D Tikhonov: 2.33 ms, 0.90 cells).
+        $cell = 5 / 63
+        $one = $script:last | Invoke-NmrMtgv | Get-NmrPeak | Select-Object -First 1
+        $two = $script:mtgv | Get-NmrPeak -Projection T2 | Select-Object -First 1
+        $one.Fraction | Should -BeGreaterThan 0.9
+        $two.Fraction | Should -BeGreaterThan 0.9
+        [math]::Abs($two.LogMean1 - $one.LogMean1) / $cell | Should -BeLessOrEqual 1
+    }
+
+    It 'Tikhonov: the dominant T2 population of the 2D map is where a Tikhonov inversion of the recovered row puts it (within one cell)' -Skip {
+        # Fails, measured: 2D 3.01 ms (fraction 0.85), 1D 2.33 ms (0.99): 1.39 cells apart. Tikhonov's map moves 0.14 of
+        # the mass into a separate peak at 41 us, below the first echo (100 us) where no echo sees it, and its main
+        # population shifts up by the same token; on T2 1e-4..1 s (first cell at the first echo) it is 0.89 cells and
+        # passes, but MTGV's misfit there rises from 1.49 to 1.99.
+        $cell = 5 / 63
+        $one = Invoke-NmrTikhonov $script:last | Get-NmrPeak | Select-Object -First 1
+        $two = $script:tik | Get-NmrPeak -Projection T2 | Select-Object -First 1
+        [math]::Abs($two.LogMean1 - $one.LogMean1) / $cell | Should -BeLessOrEqual 1
     }
 
     It 'Tikhonov and MTGV results round-trip through JSON bit for bit' {

@@ -121,6 +121,26 @@ public sealed class Distribution2D
     /// <summary>Projection onto the second axis (summed over the first): the 1D T2 (or D) distribution.</summary>
     public double[] Projection2() => Project(_values, 2);
 
+    /// <summary>
+    /// The projection onto the axis named <paramref name="axisName"/> (T1, T2 or D; case-insensitive) as a 1D distribution,
+    /// e.g. the T2 distribution of a T1-T2 map. A 1D distribution is its own projection onto its axis.
+    /// </summary>
+    public Distribution2D ProjectionOnto(string axisName)
+    {
+        ArgumentNullException.ThrowIfNull(axisName);
+        bool first = string.Equals(axisName, Axis1.Name, StringComparison.OrdinalIgnoreCase);
+        bool second = Dimensions == 2 && string.Equals(axisName, Axis2.Name, StringComparison.OrdinalIgnoreCase);
+        if (first == second)
+            throw new NmrInputException("ProjectionAxisUnknown", first
+                ? $"Both axes of {this} are named {axisName}; the projection is ambiguous."
+                : $"{this} has no {axisName} axis; its axes are {(Dimensions == 1 ? Axis1.Name : $"{Axis1.Name} and {Axis2.Name}")}.");
+        if (first && Dimensions == 1) return this;
+        var p = first ? Projection1() : Projection2();
+        var values = new double[p.Length, 1];
+        for (int k = 0; k < p.Length; k++) values[k, 0] = p[k];
+        return new Distribution2D(values, first ? Axis1 : Axis2, RelaxationAxis.Single(), $"{Name} {(first ? Axis1 : Axis2).Name} projection");
+    }
+
     internal static double[] Project(double[,] f, int axis)
     {
         int n1 = f.GetLength(0), n2 = f.GetLength(1);

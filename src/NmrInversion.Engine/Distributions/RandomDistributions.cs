@@ -50,6 +50,54 @@ public sealed class RandomDistributions
         return c;
     }
 
+    /// <summary>Smallest separation of the two peaks of a close pair along each axis, decades.</summary>
+    public const double MinPairSeparation = 0.2;
+
+    /// <summary>Largest separation of the two peaks of a close pair along each axis, decades.</summary>
+    public const double MaxPairSeparation = 1.2;
+
+    /// <summary>
+    /// Draws a close pair: two components whose log means differ by <see cref="MinPairSeparation"/> ..
+    /// <see cref="MaxPairSeparation"/> decades along each axis (random signs), log standard deviations from this
+    /// generator's range (one per peak shared by both axes, or one per axis, with equal odds), weights as in
+    /// <see cref="NextComponents"/>. Two populations a few widths apart are where a network trained on the 1..5-component
+    /// recipe alone draws its peaks too narrow at moderate SNR (the paper's presets B-E at SNR 100-200).
+    /// </summary>
+    public LognormalComponent[] NextClosePair(Random rng)
+    {
+        var c = new LognormalComponent[2];
+        bool isotropic = rng.NextDouble() < 0.5;
+        var sds = new (double Sd1, double Sd2)[2];
+        for (int k = 0; k < 2; k++)
+        {
+            double sd1 = MinLogSd + (MaxLogSd - MinLogSd) * rng.NextDouble();
+            double sd2 = isotropic ? sd1 : MinLogSd + (MaxLogSd - MinLogSd) * rng.NextDouble();
+            sds[k] = (sd1, sd2);
+        }
+        double d1 = Separation(rng), d2 = Separation(rng);
+        var (a1, b1) = PairMeans(rng, Axis1, d1, sds[0].Sd1, sds[1].Sd1);
+        var (a2, b2) = Axis2.Count == 1 ? (0.0, 0.0) : PairMeans(rng, Axis2, d2, sds[0].Sd2, sds[1].Sd2);
+        c[0] = new LognormalComponent(a1, sds[0].Sd1, a2, sds[0].Sd2, 0.1 + 0.9 * rng.NextDouble());
+        c[1] = new LognormalComponent(b1, sds[1].Sd1, b2, sds[1].Sd2, 0.1 + 0.9 * rng.NextDouble());
+        return c;
+    }
+
+    private static double Separation(Random rng)
+    {
+        double d = MinPairSeparation + (MaxPairSeparation - MinPairSeparation) * rng.NextDouble();
+        return rng.NextDouble() < 0.5 ? -d : d;
+    }
+
+    /// <summary>Log means m and m + d on an axis, both at least two of their widths inside its ends where the axis allows.</summary>
+    private static (double First, double Second) PairMeans(Random rng, RelaxationAxis axis, double d, double sdFirst, double sdSecond)
+    {
+        double lo = Math.Log10(axis.Minimum), hi = Math.Log10(axis.Maximum);
+        // m in [lo + 2 sdFirst, hi - 2 sdFirst] and m + d in [lo + 2 sdSecond, hi - 2 sdSecond].
+        double from = Math.Max(lo + 2 * sdFirst, lo + 2 * sdSecond - d), to = Math.Min(hi - 2 * sdFirst, hi - 2 * sdSecond - d);
+        double m = to > from ? from + (to - from) * rng.NextDouble() : 0.5 * (lo + hi) - 0.5 * d;
+        return (m, m + d);
+    }
+
     /// <summary>Draws one random distribution.</summary>
     public Distribution2D Next(Random rng, string? name = null) =>
         Distribution2D.FromComponents(NextComponents(rng), Axis1, Axis2, name ?? "Random");

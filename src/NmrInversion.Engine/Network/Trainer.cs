@@ -239,6 +239,10 @@ public sealed class Trainer
 
         var arch = new UNetArchitecture(options.Inputs.ChannelCount, options.BaseChannels, options.Depth, options.Dropout);
         var data = new TrainingData(options.Grid, options.Inputs, options.Recipe, options.Family);
+        // Validation and test sets follow the paper's recipe without close pairs, so that their losses compare across runs.
+        var heldOut = options.Recipe.ClosePairFraction > 0
+            ? new TrainingData(options.Grid, options.Inputs, options.Recipe with { ClosePairFraction = 0 }, options.Family)
+            : data;
         int batch = options.BatchSize;
         var cfg = options.Inputs.Configuration;
 
@@ -299,7 +303,7 @@ public sealed class Trainer
             AtomicFile.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
         }
 
-        var validation = data.Make(options.ValidationSeed, 0, options.ValidationSize);
+        var validation = heldOut.Make(options.ValidationSeed, 0, options.ValidationSize);
         long stepLimit = options.Samples is { } lim ? (lim + batch - 1) / batch : long.MaxValue;
         long startStep = step;
         var clock = Stopwatch.StartNew();
@@ -440,7 +444,7 @@ public sealed class Trainer
             valMetrics = Evaluate(model, validation, cfg, device, options.ValidationSeed, shape: options.Loss);
             lastVal = valMetrics.Loss;
             if (options.TestSize > 0)
-                testMetrics = Evaluate(model, data.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed, shape: options.Loss);
+                testMetrics = Evaluate(model, heldOut.Make(options.TestSeed, 0, options.TestSize), cfg, device, options.TestSeed, shape: options.Loss);
         }
 
         string weights = Path.Combine(dir, options.Name + ".pt");

@@ -7,12 +7,16 @@ namespace NmrInversion.Engine.Network;
 /// <summary>
 /// How training signals are drawn (paper section 5): 1..5 lognormal components with log standard deviations 0.025..0.25
 /// (see <see cref="RandomDistributions"/> for means and weights), SNR = max |S| / sigma log-uniform in 10..1e4.
+/// <see cref="ClosePairFraction"/> of the maps are instead close pairs (<see cref="RandomDistributions.NextClosePair"/>);
+/// the paper's recipe has none.
 /// </summary>
 public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5, double MinLogSd = 0.025, double MaxLogSd = 0.25,
-    double MinSnr = 10, double MaxSnr = 1e4)
+    double MinSnr = 10, double MaxSnr = 1e4, double ClosePairFraction = 0)
 {
     public void Validate()
     {
+        if (!(ClosePairFraction >= 0 && ClosePairFraction <= 1))
+            throw new NmrInputException("ClosePairFractionInvalid", $"The fraction of close-pair training maps must lie in 0..1; got {ClosePairFraction}.");
         if (!(MinSnr > 0) || !(MaxSnr >= MinSnr) || double.IsInfinity(MaxSnr))
             throw new NmrInputException("SnrRangeInvalid", $"The training SNR range must satisfy 0 < minimum <= maximum < infinity; got {MinSnr}..{MaxSnr}.");
         _ = new RandomDistributions(Grids.RelaxationAxis.PaperT1(4), Grids.RelaxationAxis.PaperT2(4), MinComponents, MaxComponents, MinLogSd, MaxLogSd);
@@ -174,7 +178,10 @@ public sealed class TrainingData
     private (Random Rng, double[,] Map, double Snr) Draw(int seed, long index)
     {
         var rng = new Random(NoiseModel.DeriveSeed(seed, index));
-        var components = _distributions.NextComponents(rng);
+        // The fraction is drawn only when it is set, so that streams of the plain recipe stay as they were.
+        var components = Recipe.ClosePairFraction > 0 && rng.NextDouble() < Recipe.ClosePairFraction
+            ? _distributions.NextClosePair(rng)
+            : _distributions.NextComponents(rng);
         var map = Distribution2D.FromComponents(components, Grid.Relaxation1, Grid.Relaxation2).Values;
         double snr = Recipe.MinSnr * Math.Pow(Recipe.MaxSnr / Recipe.MinSnr, rng.NextDouble());
         return (rng, map, snr);
