@@ -136,6 +136,10 @@ public class GridTranslationTests
         var longer = new Signal2D(new double[N, 20], grid.Acquisition1, AcquisitionAxis.LogSpaced("t2", 1e-4, 1, 20), grid.Kernels);
         Assert.Null(GridTranslation.Find(grid, longer, out string? why3));
         Assert.Contains("20", why3);
+        // An imperfect inversion, 1 - 1.7 exp(-t/T1), is not 1 - 2 exp(-t/T1), on the model's own axes or shifted ones.
+        var kappa = new Signal2D(new double[N, N], grid.Acquisition1, grid.Acquisition2, grid.Kernels.WithInversionEfficiency(0.7));
+        Assert.Null(GridTranslation.Find(grid, kappa, out string? why4));
+        Assert.Contains("inversion efficiency 0.7", why4);
         // Recovery kernels onto themselves: kernel shape is the same, SameShape says so.
         Assert.True(GridTranslation.SameShape(KernelKind.Diffusion, KernelKind.T2Decay));
         Assert.False(GridTranslation.SameShape(KernelKind.InversionRecovery, KernelKind.SaturationRecovery));

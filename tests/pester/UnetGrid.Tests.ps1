@@ -120,6 +120,39 @@ Describe 'A model for every acquisition grid (Start-NmrTraining -AnyAcquisitionG
         [double]::IsFinite($r.Misfit) | Should -BeTrue
     }
 
+    It 'reads a signal with an inversion efficiency through the signal''s own kernels (the residual is the kappa model''s)' {
+        $kernels = [NmrInversion.Engine.Kernels.KernelPair]::PaperT1T2.WithInversionEfficiency(0.7)
+        $a1 = [NmrInversion.Engine.Grids.AcquisitionAxis]::new('t1', [NmrInversion.Engine.Grids.Axis]::LogSpace(1e-3, 3, 16))
+        $a2 = [NmrInversion.Engine.Grids.AcquisitionAxis]::new('t2', [double[]](1..256 | ForEach-Object { $_ * 4e-4 }))
+        $s = [NmrInversion.Engine.Signals.ForwardModel]::Simulate($script:truth, $kernels, $a1, $a2, 300, 5)
+        $r = $s | Invoke-NmrUnetInversion -ModelPath $script:anyRun.ModelPath
+        # Independent residual: the map through the full kappa kernels (no SVD), scaled by its least-squares amplitude.
+        $fit = [NmrInversion.Engine.Signals.ForwardModel]::Apply($r.Distribution, $kernels, $a1, $a2)
+        $num = 0.0; $den = 0.0
+        for ($i = 0; $i -lt 16; $i++) { for ($j = 0; $j -lt 256; $j++) { $num += $fit[$i, $j] * $s.Values[$i, $j]; $den += $fit[$i, $j] * $fit[$i, $j] } }
+        $c = $num / $den; $ss = 0.0
+        for ($i = 0; $i -lt 16; $i++) { for ($j = 0; $j -lt 256; $j++) { $d = $s.Values[$i, $j] - $c * $fit[$i, $j]; $ss += $d * $d } }
+        [math]::Abs($r.ResidualNorm / [math]::Sqrt($ss) - 1) | Should -BeLessThan 1e-6
+        # The same map read against kappa = 1 kernels would leave another residual.
+        $fit1 = [NmrInversion.Engine.Signals.ForwardModel]::Apply($r.Distribution, [NmrInversion.Engine.Kernels.KernelPair]::PaperT1T2, $a1, $a2)
+        $num = 0.0; $den = 0.0
+        for ($i = 0; $i -lt 16; $i++) { for ($j = 0; $j -lt 256; $j++) { $num += $fit1[$i, $j] * $s.Values[$i, $j]; $den += $fit1[$i, $j] * $fit1[$i, $j] } }
+        $c1 = $num / $den; $ss1 = 0.0
+        for ($i = 0; $i -lt 16; $i++) { for ($j = 0; $j -lt 256; $j++) { $d = $s.Values[$i, $j] - $c1 * $fit1[$i, $j]; $ss1 += $d * $d } }
+        [math]::Abs([math]::Sqrt($ss1) / $r.ResidualNorm - 1) | Should -BeGreaterThan 0.01
+    }
+
+    It 'a model of one grid refuses a signal with an inversion efficiency (ModelGridMismatch)' {
+        $kernels = [NmrInversion.Engine.Kernels.KernelPair]::PaperT1T2.WithInversionEfficiency(0.7)
+        $card = $script:run.Card
+        $a1 = [NmrInversion.Engine.Grids.AcquisitionAxis]::new('t1', [double[]]$card.Grid.Acquisition1.Values)
+        $a2 = [NmrInversion.Engine.Grids.AcquisitionAxis]::new('t2', [double[]]$card.Grid.Acquisition2.Values)
+        $s = [NmrInversion.Engine.Signals.ForwardModel]::Simulate($script:truth, $kernels, $a1, $a2, 300, 5)
+        $e = Get-ErrorRecord { $s | Invoke-NmrUnetInversion -ModelPath $script:model -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ModelGridMismatch*'
+        $e.Exception.Message | Should -Match 'inversion efficiency 0.7'
+    }
+
     It 'refuses a grid outside its family with AcquisitionOutsideFamily, naming the axis' {
         $t1 = [NmrInversion.Engine.Grids.Axis]::LogSpace(1e-3, 3, 16)
         $blind = $script:truth | New-NmrSignal -AcquisitionAxis1 $t1 -AcquisitionAxis2 (1..20 | ForEach-Object { $_ * 1e-4 }) -Snr 200

@@ -67,6 +67,13 @@ public sealed class GridTranslation
         ArgumentNullException.ThrowIfNull(signal);
         why = null;
         if (signal.Dimensions != 2) { why = "the signal is 1D"; return null; }
+        if (signal.Kernels.InversionEfficiency != model.Kernels.InversionEfficiency)
+        {
+            // 1 - (1 + kappa) exp(-x) is not 1 - 2 exp(-x) on shifted axes: no translation maps one onto the other.
+            why = string.Create(CultureInfo.InvariantCulture,
+                $"dimension 1: the signal's inversion efficiency {signal.Kernels.InversionEfficiency:0.####} gives its kernel another shape than the model's ({model.Kernels.InversionEfficiency:0.####})");
+            return null;
+        }
         var m1 = Map(model.Kernels.Kernel1, model.Acquisition1, model.Relaxation1, signal.Kernels.Kernel1, signal.Axis1, 1, ref why);
         if (m1 is null) return null;
         var m2 = Map(model.Kernels.Kernel2, model.Acquisition2, model.Relaxation2, signal.Kernels.Kernel2, signal.Axis2, 2, ref why);
