@@ -580,11 +580,10 @@ public sealed class Trainer
             }
         }
         if (wasTraining) model.train();
-        all2d.Sort();
         return new MetricsCard
         {
             Count = set.Count, Seed = seed, Loss = loss / set.Count, Chi2D = c2 / set.Count, ChiT1 = c1 / set.Count, ChiT2 = c3 / set.Count,
-            MedianChi2D = all2d.Count == 0 ? double.NaN : (all2d[(all2d.Count - 1) / 2] + all2d[all2d.Count / 2]) / 2,
+            MedianChi2D = all2d.Count == 0 ? double.NaN : NoiseEstimation.Median(all2d),
         };
     }
 
