@@ -11,7 +11,7 @@ BeforeAll {
     $script:cardPath = Join-Path $root 'pretrained/model.json'
     # 2D chi at SNR 200 (seed 1, the benchmark's signals), presets A-H, measured when the model was committed.
     $script:pinned = [ordered]@{
-        A = 0.3038052739991623; B = 0.6841993717868344; C = 0.2204511451717437; D = 0.11981637818761105; E = 0.12079706654440608; F = 0.04864987122199136; G = 0.05223258072179824; H = 0.216196969329155
+        A = 0.2183607665706913; B = 0.7849139618338242; C = 0.16548496559577167; D = 0.06604664892258175; E = 0.10176764130906088; F = 0.02440922609508959; G = 0.026400240806252837; H = 0.08501859732968298
     }
 }
 
@@ -41,7 +41,10 @@ Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
     It 'keeps its accuracy on signals with an imperfect inversion (kappa 0.75), read through the signals'' own kernels' {
         # Trained with kappa = 1 only; a family model computes its inputs with the signal's kernels, so an inversion
         # efficiency changes the filtered estimates the network reads, not their kind. Measured (Spinsolve grid, SNR 200,
-        # A-H, median 2D chi): kappa 1 0.0952, 0.9 0.0954, 0.75 0.0969, 0.6 0.0985, 0.5 0.0986, 0.3 0.110, 0.1 0.148.
+        # A-H, median 2D chi): kappa 1 0.0509, 0.9 0.0564, 0.75 0.0664, 0.6 0.0710, 0.5 0.0686, 0.3 0.0803, 0.1 0.129
+        # (this loop over kappa 1, 0.9, 0.75, 0.6, 0.5, 0.3, 0.1). The network shipped before reached 0.0952 at
+        # kappa 1 and 0.0969 at 0.75: this one is better at both, but loses more to the imperfect inversion (x1.30; per
+        # preset x1.02 (G) to x1.36 (C)), so the check is the absolute level at 0.75 and a bound on that loss.
         $t1 = [NmrInversion.Engine.Grids.AcquisitionAxis]::new('t1', [NmrInversion.Engine.Grids.Axis]::LogSpace(1e-3, 3, 16))
         $t2 = [NmrInversion.Engine.Grids.AcquisitionAxis]::new('t2', [double[]](1..1024 | ForEach-Object { $_ * 1e-4 }))
         $median = @{}
@@ -54,13 +57,14 @@ Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
             }
             $median[$kappa] = [NmrInversion.Engine.Signals.NoiseEstimation]::Median([double[]]$chi)
         }
-        $median[0.75] | Should -BeLessThan (1.15 * $median[1.0])
+        $median[0.75] | Should -BeLessThan 0.075
+        $median[0.75] | Should -BeLessThan (1.35 * $median[1.0])
     }
 
     It 'agrees with MTGV on the dominant peak of the Berea T1-T2 file within one cell (estimated inversion efficiency)' {
-        # Measured: kappa 0.736; U-Net T1 102 ms, T2 3.7 ms (fraction 0.94, misfit 18), MTGV 92 ms, 3.2 ms (0.87, misfit
-        # 1.50): 0.68 and 0.88 cells. With kappa = 1 the data's imperfect inversion is not in the kernel: MTGV puts 0.19 of
-        # the mass at the T1 grid's edge (1 ms) and the network, which cannot, misses by 1.7 and 4.9 cells (misfit 83).
+        # Measured: kappa 0.736; U-Net T1 98 ms, T2 3.4 ms (fraction 0.95, misfit 17), MTGV 92 ms, 3.2 ms (0.87, misfit
+        # 1.50): 0.38 and 0.44 cells. With kappa = 1 the data's imperfect inversion is not in the kernel: MTGV puts 0.19 of
+        # the mass at the T1 grid's edge (1 ms) and the network, which cannot, misses by 1.1 and 1.2 cells (misfit 64).
         $s = Import-NmrSignal (Join-Path $PSScriptRoot '../data/nmrinversions-jl/spinsolve_txt/IRCPMG') -EstimateInversionEfficiency
         $u = $s | Invoke-NmrUnetInversion -WarningAction SilentlyContinue
         $m = $s | Invoke-NmrMtgv -WarningAction SilentlyContinue
