@@ -11,8 +11,9 @@ reconstructs on the paper's 64 x 64 relaxation grid. A model trained on a family
 
 Writes <OutputPath>/<grid>-<method>.csv (one row per case: chi of the map and of both projections, seconds) and
 <OutputPath>/grids.md (per grid: the table, and how many cases each network method wins against each baseline and
-against all of them). The baselines do
-not depend on the model: with -Reuse, a method whose CSV exists for the same seed is read back instead of recomputed.
+against all of them). The baselines do not depend on the model: with -Reuse, a baseline whose CSV exists for the same
+cases and seed is read back instead of recomputed, from -OutputPath or else from the reference results committed in
+examples/baselines (seed 1; tests/pester/Baselines.Tests.ps1 recomputes some of their rows with the current engine).
 
 .EXAMPLE
 dotnet pwsh ./examples/Benchmark-Grids.ps1 -ModelPath pretrained/model.pt -Reuse
@@ -34,30 +35,21 @@ Import-Module (Join-Path (Split-Path $PSScriptRoot) 'NmrInversion.psd1') -Force
 $inv = [cultureinfo]::InvariantCulture
 New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
 
-$logSpace = { param($a, $b, $n) [NmrInversion.Engine.Grids.Axis]::LogSpace($a, $b, $n) }
-$echoes = { param($n, $dt) [double[]](1..$n | ForEach-Object { $_ * $dt }) }
-$grids = [ordered]@{
-    Paper     = @{ Axis1 = & $logSpace 1e-3 10 64; Axis2 = & $logSpace 1e-4 1 64; Text = '64 x 64 log-spaced (paper)' }
-    Spinsolve = @{ Axis1 = & $logSpace 1e-3 3 16; Axis2 = & $echoes 1024 1e-4; Text = '16 inversion times 1 ms-3 s x 1024 echoes at 0.1 ms' }
-    GeoSpec   = @{ Axis1 = & $logSpace 1e-3 5 32; Axis2 = & $echoes 2500 2e-4; Text = '32 inversion times 1 ms-5 s x 2500 echoes at 0.2 ms' }
-}
-$presets = 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'
-$snrs = 20, 200, 2000
-
 if (-not $ModelPath) { $ModelPath = Join-Path (Split-Path $PSScriptRoot) 'pretrained/model.pt' }
 $report = [System.Text.StringBuilder]::new()
 [void]$report.AppendLine('# Benchmark on acquisition grids').AppendLine()
 [void]$report.AppendLine("Presets A-H at SNR 20, 200, 2000, noise seed $Seed; maps on the paper's 64 x 64 relaxation grid; chi of the 2D map / T1 projection / T2 projection (paper eq. 7).").AppendLine()
 
 foreach ($g in $Grid) {
-    $spec = $grids[$g]
-    $signals = New-NmrDistribution -Preset $presets | New-NmrSignal -Snr $snrs -Seed $Seed -AcquisitionAxis1 $spec.Axis1 -AcquisitionAxis2 $spec.Axis2
+    $spec = Get-BenchmarkGrid $g
+    $signals = New-BenchmarkSignals -Grid $g -Seed $Seed
     $rows = @{}
     foreach ($m in $Method) {
         Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Status $m
         $resample = $m -like 'U-Net*' -and $g -ne 'Paper' -and -not (Get-Content ([IO.Path]::ChangeExtension($ModelPath, '.json')) -Raw | ConvertFrom-Json).AcquisitionFamily
         $rows[$m] = Invoke-BenchmarkMethod -Method $m -Signals $signals -Csv (Join-Path $OutputPath ("{0}-{1}.csv" -f $g, $m)) -Seed $Seed `
-            -NameColumn Preset -Leading @{ Grid = $g } -ModelPath $ModelPath -Resample:$resample -Reuse:$Reuse -Label "$g / $m"
+            -NameColumn Preset -Leading @{ Grid = $g } -ModelPath $ModelPath -Resample:$resample -Reuse:$Reuse -Label "$g / $m" `
+            -Baseline (Join-Path $PSScriptRoot ("baselines/{0}-{1}.csv" -f $g, $m))
     }
     Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Completed
 

@@ -12,7 +12,9 @@ per signal: map, SNR, chi of the 2D map and both projections, misfit, seconds) a
 per SNR and over all signals, and how often each network method is below each baseline).
 
 Baselines do not depend on the model: with -Reuse, a method whose CSV exists for the same maps, SNRs and seed is read
-back. MTGV takes about 25 s per signal on 2 cores (600 signals: about 4 hours), so it has its own switch.
+back, from -OutputPath or else from the reference results committed in examples/baselines (Count 200, seed 7000001;
+tests/pester/Baselines.Tests.ps1 recomputes some of their rows with the current engine). MTGV takes about 11 s per
+signal on one core (600 signals: about 2 hours), so it has its own switch.
 
 .EXAMPLE
 dotnet pwsh ./examples/Benchmark-HeldOut.ps1 -ModelPath pretrained/model.pt -Method U-Net, U-Net+DC, Tikhonov -Reuse
@@ -35,15 +37,15 @@ New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
 if (-not $ModelPath) { $ModelPath = Join-Path (Split-Path $PSScriptRoot) 'pretrained/model.pt' }
 
 $snrs = 20, 200, 2000
-$maps = @(New-NmrDistribution -Random -Count $Count -Seed $Seed)
-$signals = @($maps | New-NmrSignal -Snr $snrs -Seed $Seed)
-Write-Host "Held-out set: $($maps.Count) random maps (seed $Seed) x SNR $($snrs -join ', ') = $($signals.Count) signals"
+$signals = New-HeldOutSignals -Count $Count -Seed $Seed
+Write-Host "Held-out set: $Count random maps (seed $Seed) x SNR $($snrs -join ', ') = $($signals.Count) signals"
 
 $rows = [ordered]@{}
 foreach ($m in $Method) {
     Write-Progress -Id 1 -Activity 'Held-out benchmark' -Status $m
     $rows[$m] = Invoke-BenchmarkMethod -Method $m -Signals $signals -Csv (Join-Path $OutputPath "heldout-$m.csv") -Seed $Seed `
-        -NameColumn Map -ModelPath $ModelPath -Reuse:$Reuse
+        -NameColumn Map -ModelPath $ModelPath -Reuse:$Reuse `
+        -Baseline (Join-Path $PSScriptRoot "baselines/heldout-$m.csv")
 }
 Write-Progress -Id 1 -Activity 'Held-out benchmark' -Completed
 
@@ -54,7 +56,7 @@ function Get-Median([double[]] $v) {
 
 $md = [System.Text.StringBuilder]::new()
 [void]$md.AppendLine('# Held-out random maps').AppendLine()
-[void]$md.AppendLine("$($maps.Count) maps of the training recipe (seed $Seed) on the paper's grid at SNR $($snrs -join ', '): $($signals.Count) signals. Medians of chi (2D / T1 / T2) and of the misfit (residual per point over the noise level).").AppendLine()
+[void]$md.AppendLine("$Count maps of the training recipe (seed $Seed) on the paper's grid at SNR $($snrs -join ', '): $($signals.Count) signals. Medians of chi (2D / T1 / T2) and of the misfit (residual per point over the noise level).").AppendLine()
 [void]$md.AppendLine('| SNR | ' + (@($rows.Keys) -join ' | ') + ' |')
 [void]$md.AppendLine('|---|' + ((@($rows.Keys) | ForEach-Object { '---' }) -join '|') + '|')
 $summary = foreach ($snr in @($snrs) + 'all') {
