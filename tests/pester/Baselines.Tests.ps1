@@ -52,6 +52,10 @@ Describe 'Reference baselines in examples/baselines' {
         Assert-BaselineRows 'heldout-Tikhonov.csv' (New-HeldOutSignals) (0, 1, 2, 598) 'Map'
     }
 
+    It 'the held-out set: MTGV on a map at SNR 200 reproduces' {
+        Assert-BaselineRows 'heldout-MTGV.csv' (New-HeldOutSignals) (1) 'Map'
+    }
+
     It 'Benchmark-Grids.ps1 -Reuse reads a reference baseline instead of recomputing it' {
         $out = Join-Path $TestDrive 'grids'
         $log = & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'examples/Benchmark-Grids.ps1') -Grid Paper -Method Tikhonov -OutputPath $out -Reuse 2>&1
