@@ -26,15 +26,7 @@ function New-HeldOutSignals {
     @(New-NmrDistribution -Random -Count $Count -Seed $Seed | New-NmrSignal -Snr 20, 200, 2000 -Seed $Seed)
 }
 
-<#
-.SYNOPSIS
-Inverts -Signals with -Method (U-Net, U-Net+DC, Tikhonov or MTGV), scores every result with Measure-NmrChi and writes
-one CSV row per signal to -Csv: the -Leading columns, Method, the signal's name under -NameColumn, Snr, Seed, chi of
-the 2D map and both projections, misfit and seconds. With -Reuse, a baseline (not a network method) is read back
-instead of recomputed when -Csv, or else the committed reference -Baseline (examples/baselines), holds one row per
-signal in the same order: same signal name, SNR and seed. A reference that is read back is copied to -Csv.
--Label prefixes the progress lines.
-#>
+# True when CSV rows hold one row per signal, in order: the same signal name (-NameColumn), SNR and seed.
 function Test-BaselineRows {
     param([object[]] $Rows, [object[]] $Signals, [int] $Seed, [string] $NameColumn)
     if ($Rows.Count -ne $Signals.Count) { return $false }
@@ -46,6 +38,15 @@ function Test-BaselineRows {
     $true
 }
 
+<#
+.SYNOPSIS
+Inverts -Signals with -Method (U-Net, U-Net+DC, Tikhonov or MTGV), scores every result with Measure-NmrChi and writes
+one CSV row per signal to -Csv: the -Leading columns, Method, the signal's name under -NameColumn, Snr, Seed, chi of
+the 2D map and both projections, misfit and seconds. With -Reuse, a baseline (not a network method) is read back
+instead of recomputed when -Csv, or else the committed reference -Baseline (examples/baselines), holds one row per
+signal in the same order: same signal name, SNR and seed. A reference that is read back is copied to -Csv.
+-Label prefixes the progress lines.
+#>
 function Invoke-BenchmarkMethod {
     param(
         [Parameter(Mandatory)] [string] $Method,
