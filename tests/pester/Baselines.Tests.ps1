@@ -8,32 +8,34 @@ BeforeAll {
     $script:baselines = Join-Path $root 'examples/baselines'
     $script:inv = [cultureinfo]::InvariantCulture
 
-    # Inverts the signals at -Index with -Method and compares chi (2D, T1, T2) with the rows of the reference CSV.
+    # Scores the signals at -Index again with Invoke-BenchmarkMethod (the code that wrote the reference CSVs) and
+    # compares chi (2D, T1, T2) with the reference rows.
     function Assert-BaselineRows([string] $File, [object[]] $Signals, [int[]] $Index, [string] $NameColumn) {
         $rows = @(Import-Csv (Join-Path $script:baselines $File))
         $rows.Count | Should -Be $Signals.Count
-        foreach ($i in $Index) {
-            $row = $rows[$i]
-            $row.$NameColumn | Should -BeExactly $Signals[$i].Name
-            [double]::Parse($row.Snr, $script:inv) | Should -Be $Signals[$i].Snr
-            $result = switch ($row.Method) {
-                'Tikhonov' { $Signals[$i] | Invoke-NmrTikhonov -WarningAction SilentlyContinue }
-                'MTGV' { $Signals[$i] | Invoke-NmrMtgv -WarningAction SilentlyContinue }
-            }
-            $chi = $result | Measure-NmrChi
+        $fresh = Invoke-BenchmarkMethod -Method $rows[0].Method -Signals @($Index | ForEach-Object { $Signals[$_] }) `
+            -Csv (Join-Path $TestDrive $File) -Seed ([int]$rows[0].Seed) -NameColumn $NameColumn
+        for ($k = 0; $k -lt $Index.Count; $k++) {
+            $row = $rows[$Index[$k]]
+            $fresh[$k].$NameColumn | Should -BeExactly $row.$NameColumn
+            $fresh[$k].Snr | Should -Be $row.Snr
             foreach ($c in 'Chi2D', 'ChiT1', 'ChiT2') {
                 $expected = [double]::Parse($row.$c, $script:inv)
+                $actual = [double]::Parse($fresh[$k].$c, $script:inv)
                 # The CSVs hold 6 significant digits.
-                $chi.$c | Should -BeGreaterOrEqual ($expected * (1 - 2e-5)) -Because "$File row $i ($($row.$NameColumn), SNR $($row.Snr)) $c"
-                $chi.$c | Should -BeLessOrEqual ($expected * (1 + 2e-5)) -Because "$File row $i ($($row.$NameColumn), SNR $($row.Snr)) $c"
+                $because = "$File row $($Index[$k]) ($($row.$NameColumn), SNR $($row.Snr)) $c"
+                $actual | Should -BeGreaterOrEqual ($expected * (1 - 2e-5)) -Because $because
+                $actual | Should -BeLessOrEqual ($expected * (1 + 2e-5)) -Because $because
             }
         }
     }
+    $script:paper = New-BenchmarkSignals -Grid Paper
+    $script:heldout = New-HeldOutSignals
 }
 
 Describe 'Reference baselines in examples/baselines' {
     It 'Tikhonov on the paper grid: all 24 cases reproduce' {
-        Assert-BaselineRows 'Paper-Tikhonov.csv' (New-BenchmarkSignals -Grid Paper) (0..23) 'Preset'
+        Assert-BaselineRows 'Paper-Tikhonov.csv' $script:paper (0..23) 'Preset'
     }
 
     It 'Tikhonov on the <_> grid: three cases reproduce' -ForEach 'Spinsolve', 'GeoSpec' {
@@ -41,7 +43,7 @@ Describe 'Reference baselines in examples/baselines' {
     }
 
     It 'MTGV on the paper grid: E at SNR 20 reproduces' {
-        Assert-BaselineRows 'Paper-MTGV.csv' (New-BenchmarkSignals -Grid Paper) (12) 'Preset'
+        Assert-BaselineRows 'Paper-MTGV.csv' $script:paper (12) 'Preset'
     }
 
     It 'MTGV on the Spinsolve grid: H at SNR 200 reproduces' {
@@ -49,11 +51,11 @@ Describe 'Reference baselines in examples/baselines' {
     }
 
     It 'the held-out set: Tikhonov on the first and last maps reproduces' {
-        Assert-BaselineRows 'heldout-Tikhonov.csv' (New-HeldOutSignals) (0, 1, 2, 598) 'Map'
+        Assert-BaselineRows 'heldout-Tikhonov.csv' $script:heldout (0, 1, 2, 598) 'Map'
     }
 
     It 'the held-out set: MTGV on a map at SNR 200 reproduces' {
-        Assert-BaselineRows 'heldout-MTGV.csv' (New-HeldOutSignals) (1) 'Map'
+        Assert-BaselineRows 'heldout-MTGV.csv' $script:heldout (1) 'Map'
     }
 
     It 'Benchmark-Grids.ps1 -Reuse reads a reference baseline instead of recomputing it' {
@@ -69,8 +71,8 @@ Describe 'Reference baselines in examples/baselines' {
         $signals = New-BenchmarkSignals -Grid Paper -Seed 2
         $rows = @(Import-Csv (Join-Path $script:baselines 'Paper-Tikhonov.csv'))
         Test-BaselineRows -Rows $rows -Signals $signals -Seed 2 -NameColumn Preset | Should -BeFalse
-        Test-BaselineRows -Rows $rows -Signals (New-BenchmarkSignals -Grid Paper) -Seed 1 -NameColumn Preset | Should -BeTrue
+        Test-BaselineRows -Rows $rows -Signals $script:paper -Seed 1 -NameColumn Preset | Should -BeTrue
         $shuffled = @($rows[1]) + @($rows[0]) + @($rows[2..23])
-        Test-BaselineRows -Rows $shuffled -Signals (New-BenchmarkSignals -Grid Paper) -Seed 1 -NameColumn Preset | Should -BeFalse
+        Test-BaselineRows -Rows $shuffled -Signals $script:paper -Seed 1 -NameColumn Preset | Should -BeFalse
     }
 }
