@@ -58,7 +58,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     [Parameter(ParameterSetName = "New")]
     public TrainingLoss Loss { get; set; } = TrainingLoss.Chi;
 
-    /// <summary>Start from the weights of another model with the same architecture (its NAME.pt or NAME.json) instead of a random initialisation.</summary>
+    /// <summary>Start from the weights of another model (its NAME.pt or NAME.json) instead of a random initialisation: the same architecture, or fewer base channels (then widened function-preservingly).</summary>
     [Parameter(ParameterSetName = "New")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ModelPathCompleter))]

@@ -96,6 +96,34 @@ public class TrainingLossTests
     }
 
     [Fact]
+    public void ARunWidensANarrowerInitialNetwork()
+    {
+        using var folder = new TempFolder();
+        var a = Trainer.Run(Tiny(folder.Sub("a"), 320));
+        // Twice the base channels from A's weights, one step at a negligible learning rate, no symmetry-breaking noise:
+        // the wide network computes A's map, so its test metrics are A's.
+        var b = Trainer.Run(Tiny(folder.Sub("b"), 16) with
+        {
+            BaseChannels = 8, InitialWeights = a.ModelPath, LearningRate = 1e-12, MinLearningRate = 1e-12, WideningNoise = 0,
+        });
+        var cardB = ModelCard.Load(b.CardPath);
+        Assert.Equal(8, cardB.Architecture.BaseChannels);
+        Assert.Equal(4, cardB.Training.WidenedFromBaseChannels);
+        Assert.Equal("tiny.pt", cardB.Training.InitialWeights);
+        Assert.True(b.Card.ParameterCount > 3 * a.Card.ParameterCount);
+        Assert.Equal(a.Test!.Chi2D, b.Test!.Chi2D, 1e-4 * a.Test.Chi2D);
+        Assert.Equal(a.Test.MedianChi2D, b.Test.MedianChi2D, 1e-4 * a.Test.MedianChi2D);
+        // With the default noise the copies differ, and the map stays close.
+        var c = Trainer.Run(Tiny(folder.Sub("c"), 16) with { BaseChannels = 8, InitialWeights = a.ModelPath, LearningRate = 1e-12, MinLearningRate = 1e-12 });
+        Assert.NotEqual(a.Test.Chi2D, c.Test!.Chi2D);
+        Assert.Equal(a.Test.Chi2D, c.Test.Chi2D, 0.005 * a.Test.Chi2D);
+        // A fresh 8-channel network scores differently from A by far more than the tolerance above (1.7% here).
+        var d = Trainer.Run(Tiny(folder.Sub("d"), 16) with { BaseChannels = 8, LearningRate = 1e-12, MinLearningRate = 1e-12 });
+        Assert.True(Math.Abs(d.Test!.Chi2D - a.Test.Chi2D) > 1e-2 * a.Test.Chi2D, $"fresh {d.Test.Chi2D} vs trained {a.Test.Chi2D}");
+        Assert.Null(ModelCard.Load(d.CardPath).Training.WidenedFromBaseChannels);
+    }
+
+    [Fact]
     public void LogChiRunRecordsItsLossAndResumesWithIt()
     {
         using var folder = new TempFolder();
@@ -117,7 +145,8 @@ public class TrainingLossTests
     {
         using var folder = new TempFolder();
         var small = Trainer.Run(Tiny(folder.Sub("a"), 16));
-        var e1 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("b"), 16) with { BaseChannels = 8, InitialWeights = small.ModelPath }));
+        // Narrower than the initial weights: they cannot be loaded (only widening is supported).
+        var e1 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("b"), 16) with { BaseChannels = 2, InitialWeights = small.ModelPath }));
         Assert.Equal("InitialWeightsMismatch", e1.ErrorId);
         var e2 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("c"), 16) with { InitialWeights = Path.Combine(folder.Sub("a"), "none.pt") }));
         Assert.Equal("InitialWeightsMissing", e2.ErrorId);

@@ -105,6 +105,8 @@ public sealed class TrainingCard
     /// <summary>File name of the weights the run started from (null: random initialisation), and their SHA-256.</summary>
     public string? InitialWeights { get; set; }
     public string? InitialWeightsSha256 { get; set; }
+    /// <summary>Base channels of the initial weights when the run widened a narrower network (null: same width or none).</summary>
+    public int? WidenedFromBaseChannels { get; set; }
 }
 
 /// <summary>

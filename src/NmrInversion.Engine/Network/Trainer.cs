@@ -57,6 +57,11 @@ public sealed record TrainerOptions
     public TrainingLoss Loss { get; init; } = TrainingLoss.Chi;
     /// <summary>Weights (a .pt of a model with the same architecture) to start a new run from instead of a random initialisation.</summary>
     public string? InitialWeights { get; init; }
+    /// <summary>
+    /// When <see cref="InitialWeights"/> come from a network with fewer base channels (read from the card beside them),
+    /// the new network is widened from it (<see cref="UNetWidening"/>) with this symmetry-breaking noise.
+    /// </summary>
+    public double WideningNoise { get; init; } = 0.01;
 
     public double EffectiveWeightDecay => WeightDecay ?? (Inputs.Configuration == InputConfiguration.Paper ? 1e-4 : 1e-6);
 
@@ -266,6 +271,7 @@ public sealed class Trainer
         double priorSeconds = 0, lastVal = double.NaN, bestVal = double.PositiveInfinity, lastTrain = double.NaN;
         string? initialSha = state?.Card.Training.InitialWeightsSha256;
         string? initialName = state?.Card.Training.InitialWeights;
+        int? widenedFrom = state?.Card.Training.WidenedFromBaseChannels;
         if (state is not null)
         {
             string weightsFile = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
@@ -288,11 +294,25 @@ public sealed class Trainer
         {
             if (options.InitialWeights is { } init)
             {
+                // A narrower network (its card beside the weights says so) is widened function-preservingly.
+                var initialCard = File.Exists(ModelCard.CardPathFor(init)) ? ModelCard.Load(ModelCard.CardPathFor(init)) : null;
+                var narrowArch = initialCard?.Architecture;
+                bool widen = narrowArch is not null && narrowArch.BaseChannels < arch.BaseChannels && UNetWidening.CanWiden(narrowArch, arch);
                 try
                 {
-                    model.load(init);
+                    if (widen)
+                    {
+                        using var narrow = new UNet(narrowArch! with { Dropout = 0 });
+                        narrow.load(init);
+                        UNetWidening.Widen(narrow, model, options.WideningNoise);
+                        widenedFrom = narrowArch!.BaseChannels;
+                    }
+                    else
+                    {
+                        model.load(init);
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException and not NmrInputException)
                 {
                     throw new NmrInputException("InitialWeightsMismatch", $"The initial weights {init} cannot be loaded into a {arch} U-Net: {e.Message}", InputProblem.Data);
                 }
@@ -317,7 +337,7 @@ public sealed class Trainer
         TrainingBatch MakeBatch(long k) => data.Make(options.Seed, k * batch, batch);
         void StartNext(long k) { next = options.Prefetch ? Task.Run(() => MakeBatch(k)) : null; }
 
-        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha);
+        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha, widenedFrom);
 
         void SaveCheckpoint()
         {
@@ -487,7 +507,7 @@ public sealed class Trainer
     }
 
     private static ModelCard BuildCard(TrainerOptions o, UNetArchitecture arch, UNet model, long step, long horizon, double seconds,
-        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha) => new()
+        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha, int? widenedFrom) => new()
     {
         Name = o.Name,
         CreatedUtc = DateTime.UtcNow,
@@ -517,6 +537,7 @@ public sealed class Trainer
             Loss = o.Loss,
             InitialWeights = initialName,
             InitialWeightsSha256 = initialSha,
+            WidenedFromBaseChannels = widenedFrom,
         },
     };
 
