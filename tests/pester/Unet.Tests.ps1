@@ -54,6 +54,21 @@ Describe 'Start-NmrTraining' {
         $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'widens a model with fewer base channels, and refuses a narrower network or another depth' {
+        $dir = Join-Path $script:runDir 'wider'
+        $r = Start-NmrTraining $dir -GridSize 16 -BaseChannels 6 -Depth 2 -BatchSize 16 -Samples 16 -TestSize 16 -ValidationSize 16 `
+            -InitialModel $script:model -Name wider
+        $card = Get-Content ([IO.Path]::ChangeExtension($r.ModelPath, '.json')) -Raw | ConvertFrom-Json
+        $card.Architecture.BaseChannels | Should -Be 6
+        $card.Training.WidenedFromBaseChannels | Should -Be 4
+        $card.Training.InitialWeights | Should -Be 'tiny.pt'
+        foreach ($shape in @(@{ BaseChannels = 2; Depth = 2 }, @{ BaseChannels = 8; Depth = 3 })) {
+            $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir "bad$($shape.BaseChannels)") -GridSize 16 -Samples 16 -InitialModel $script:model @shape -ErrorAction Stop }
+            $e.FullyQualifiedErrorId | Should -BeLike 'InitialWeightsMismatch*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        }
+    }
+
     It 'needs a limit' {
         $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'nolimit') -GridSize 16 -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'TrainingLimitMissing*'
