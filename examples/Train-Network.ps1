@@ -30,8 +30,9 @@ param(
     [ValidateSet('Chi', 'LogChi')] [string] $Loss = 'Chi',
     # Fraction of training maps drawn as a close pair of peaks instead of the 1-5 component recipe (0: the paper's recipe).
     [double] $ClosePairFraction = 0,
-    # Start a new run from these weights (same architecture), e.g. another run's model.pt.
-    [string] $InitialModel,
+    # Start a new run from these weights, e.g. another run's model.pt: the same architecture, or fewer base channels
+    # (widened); several models of one architecture: from the average of their parameters.
+    [string[]] $InitialModel,
     # Initial learning rate of the cosine (lower it when starting from -InitialModel).
     [double] $LearningRate = 1e-3,
     [int] $Seed = 1,

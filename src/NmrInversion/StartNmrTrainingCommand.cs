@@ -58,11 +58,15 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     [Parameter(ParameterSetName = "New")]
     public TrainingLoss Loss { get; set; } = TrainingLoss.Chi;
 
-    /// <summary>Start from the weights of another model (its NAME.pt or NAME.json) instead of a random initialisation: the same architecture, or fewer base channels (then widened function-preservingly).</summary>
+    /// <summary>
+    /// Start from the weights of another model (its NAME.pt or NAME.json) instead of a random initialisation: the same
+    /// architecture, or fewer base channels (then widened function-preservingly). Several models of one architecture:
+    /// the run starts from the average of their parameters.
+    /// </summary>
     [Parameter(ParameterSetName = "New")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ModelPathCompleter))]
-    public string? InitialModel { get; set; }
+    public string[]? InitialModel { get; set; }
 
     /// <summary>The experiment to train for (default T1-T2, inversion recovery x CPMG).</summary>
     [Parameter(ParameterSetName = "New")]
@@ -169,7 +173,8 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
                     Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
                     Recipe = new TrainingRecipe(ClosePairFraction: ClosePairFraction),
-                    InitialWeights = InitialModel is null ? null : WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel)),
+                    InitialWeights = InitialModel is { Length: > 0 } ? WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel[0])) : null,
+                    AveragedWeights = InitialModel is { Length: > 1 } ? InitialModel.Skip(1).Select(m => WeightsPath(GetUnresolvedProviderPathFromPSPath(m))).ToArray() : null,
                 };
             }
             options = options with { CheckpointInterval = CheckpointInterval ?? options.CheckpointInterval, Prefetch = Prefetch };
@@ -177,7 +182,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
         }, RunDirectory);
 
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); loss {(options.Inputs.Configuration == InputConfiguration.Paper ? "MSE" : options.Loss.ToString())}{(options.InitialWeights is { } iw ? $" from the weights {iw}" : "")}; weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
+            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); loss {(options.Inputs.Configuration == InputConfiguration.Paper ? "MSE" : options.Loss.ToString())}{(options.InitialWeights is { } iw ? $" from the weights {iw}{(options.AveragedWeights is { Count: > 0 } aw ? $" averaged with {string.Join(", ", aw)}" : "")}" : "")}; weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
 
         var record = new ProgressRecord(1, "Training U-Net", "starting");
         var lastProgress = DateTime.MinValue;

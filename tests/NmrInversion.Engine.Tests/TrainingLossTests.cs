@@ -124,6 +124,47 @@ public class TrainingLossTests
     }
 
     [Fact]
+    public void ARunStartsFromTheAverageOfSeveralModelsAndCanWidenIt()
+    {
+        using var folder = new TempFolder();
+        var a = Trainer.Run(Tiny(folder.Sub("a"), 160));
+        var b = Trainer.Run(Tiny(folder.Sub("b"), 160) with { Seed = 4 });
+        var wa = Weights(a.ModelPath, a.Card.Architecture);
+        var wb = Weights(b.ModelPath, b.Card.Architecture);
+        // One step at a negligible learning rate from the average of A and B: the parameter-wise mean.
+        var c = Trainer.Run(Tiny(folder.Sub("c"), 16) with
+        {
+            InitialWeights = a.ModelPath, AveragedWeights = new[] { b.ModelPath }, LearningRate = 1e-12, MinLearningRate = 1e-12,
+        });
+        var wc = Weights(c.ModelPath, c.Card.Architecture);
+        double worst = 0, spread = 0;
+        for (int k = 0; k < wa.Length; k++)
+        {
+            worst = Math.Max(worst, Math.Abs(wc[k] - 0.5 * (wa[k] + wb[k])));
+            spread = Math.Max(spread, Math.Abs(wa[k] - wb[k]));
+        }
+        Assert.True(spread > 1e-2, $"the two runs should differ; max weight difference {spread:E2}");
+        Assert.True(worst < 1e-6 * spread, $"max deviation from the mean {worst:E2} (runs differ by up to {spread:E2})");
+        var card = ModelCard.Load(c.CardPath);
+        Assert.Equal(ModelCard.Sha256Of(a.ModelPath), card.Training.InitialWeightsSha256);
+        var with = Assert.Single(card.Training.AveragedWith!);
+        Assert.Equal("tiny.pt", with.File);
+        Assert.Equal(ModelCard.Sha256Of(b.ModelPath), with.Sha256);
+        // The same average widened to 8 channels without noise computes the same map as C.
+        var d = Trainer.Run(Tiny(folder.Sub("d"), 16) with
+        {
+            BaseChannels = 8, InitialWeights = a.ModelPath, AveragedWeights = new[] { b.ModelPath }, LearningRate = 1e-12, MinLearningRate = 1e-12, WideningNoise = 0,
+        });
+        Assert.Equal(c.Test!.Chi2D, d.Test!.Chi2D, 1e-4 * c.Test.Chi2D);
+        Assert.NotEqual(a.Test!.Chi2D, c.Test.Chi2D);
+        // Models of different architectures are not averaged; a missing one is named.
+        var e1 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("e"), 16) with { InitialWeights = a.ModelPath, AveragedWeights = new[] { d.ModelPath } }));
+        Assert.Equal("InitialWeightsMismatch", e1.ErrorId);
+        var e2 = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(folder.Sub("f"), 16) with { InitialWeights = a.ModelPath, AveragedWeights = new[] { folder.Sub("none.pt") } }));
+        Assert.Equal("InitialWeightsMissing", e2.ErrorId);
+    }
+
+    [Fact]
     public void LogChiRunRecordsItsLossAndResumesWithIt()
     {
         using var folder = new TempFolder();

@@ -69,6 +69,16 @@ Describe 'Start-NmrTraining' {
         }
     }
 
+    It 'starts a run from the average of several models, and says which in the card' {
+        $child = Join-Path $script:runDir 'fromtiny/child.pt'
+        $r = Start-NmrTraining (Join-Path $script:runDir 'soup') -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 16 -Samples 16 -TestSize 16 `
+            -ValidationSize 16 -InitialModel $script:model, $child -Name soup
+        $card = Get-Content ([IO.Path]::ChangeExtension($r.ModelPath, '.json')) -Raw | ConvertFrom-Json
+        $card.Training.InitialWeights | Should -Be 'tiny.pt'
+        $card.Training.AveragedWith.File | Should -Be 'child.pt'
+        $card.Training.AveragedWith.Sha256 | Should -Be (Get-FileHash $child -Algorithm SHA256).Hash.ToLowerInvariant()
+    }
+
     It 'needs a limit' {
         $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'nolimit') -GridSize 16 -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'TrainingLimitMissing*'

@@ -107,6 +107,15 @@ public sealed class TrainingCard
     public string? InitialWeightsSha256 { get; set; }
     /// <summary>Base channels of the initial weights when the run widened a narrower network (null: same width or none).</summary>
     public int? WidenedFromBaseChannels { get; set; }
+    /// <summary>Further weights whose parameter average with <see cref="InitialWeights"/> the run started from (null: none).</summary>
+    public List<InitialWeightsCard>? AveragedWith { get; set; }
+}
+
+/// <summary>A weights file a run started from: its file name and SHA-256.</summary>
+public sealed class InitialWeightsCard
+{
+    public string File { get; set; } = "";
+    public string Sha256 { get; set; } = "";
 }
 
 /// <summary>

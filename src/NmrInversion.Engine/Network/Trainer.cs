@@ -58,6 +58,11 @@ public sealed record TrainerOptions
     /// <summary>Weights (a .pt of a model with the same architecture) to start a new run from instead of a random initialisation.</summary>
     public string? InitialWeights { get; init; }
     /// <summary>
+    /// Further weights files of the same architecture as <see cref="InitialWeights"/>: the run starts from the parameter
+    /// average of all of them (a "model soup" of runs of one lineage; no normalisation layers to re-estimate).
+    /// </summary>
+    public IReadOnlyList<string>? AveragedWeights { get; init; }
+    /// <summary>
     /// When <see cref="InitialWeights"/> come from a network with fewer base channels (read from the card beside them),
     /// the new network is widened from it (<see cref="UNetWidening"/>) with this symmetry-breaking noise.
     /// </summary>
@@ -90,8 +95,11 @@ public sealed record TrainerOptions
         new UNetArchitecture(Inputs.ChannelCount, BaseChannels, Depth, Dropout).Validate();
         if (Loss != TrainingLoss.Chi && Inputs.Configuration == InputConfiguration.Paper)
             throw new NmrInputException("LossNeedsRecipe", $"The {Loss} loss is a shape of the recipe's chi loss; the paper configuration trains with MSE on max-scaled maps.");
-        if (InitialWeights is { } w && !File.Exists(w))
-            throw new NmrInputException("InitialWeightsMissing", $"The initial weights file {w} does not exist.", InputProblem.NotFound);
+        if (AveragedWeights is { Count: > 0 } && InitialWeights is null)
+            throw new NmrInputException("InitialWeightsMissing", "Weights to average with need initial weights to average.");
+        foreach (var w in new[] { InitialWeights }.Concat(AveragedWeights ?? Array.Empty<string>()))
+            if (w is not null && !File.Exists(w))
+                throw new NmrInputException("InitialWeightsMissing", $"The initial weights file {w} does not exist.", InputProblem.NotFound);
     }
 }
 
@@ -272,6 +280,7 @@ public sealed class Trainer
         string? initialSha = state?.Card.Training.InitialWeightsSha256;
         string? initialName = state?.Card.Training.InitialWeights;
         int? widenedFrom = state?.Card.Training.WidenedFromBaseChannels;
+        List<InitialWeightsCard>? averagedWith = state?.Card.Training.AveragedWith;
         if (state is not null)
         {
             string weightsFile = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
@@ -294,31 +303,13 @@ public sealed class Trainer
         {
             if (options.InitialWeights is { } init)
             {
-                // A narrower network (its card beside the weights says so) is widened function-preservingly.
-                var initialCard = File.Exists(ModelCard.CardPathFor(init)) ? ModelCard.Load(ModelCard.CardPathFor(init)) : null;
-                var narrowArch = initialCard?.Architecture;
-                bool widen = narrowArch is not null && narrowArch.BaseChannels < arch.BaseChannels && UNetWidening.CanWiden(narrowArch, arch);
-                try
-                {
-                    if (widen)
-                    {
-                        using var narrow = new UNet(narrowArch! with { Dropout = 0 });
-                        narrow.load(init);
-                        UNetWidening.Widen(narrow, model, options.WideningNoise);
-                        widenedFrom = narrowArch!.BaseChannels;
-                    }
-                    else
-                    {
-                        model.load(init);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not NmrInputException)
-                {
-                    throw new NmrInputException("InitialWeightsMismatch", $"The initial weights {init} cannot be loaded into a {arch} U-Net: {e.Message}", InputProblem.Data);
-                }
+                var sources = new[] { init }.Concat(options.AveragedWeights ?? Array.Empty<string>()).ToArray();
+                widenedFrom = LoadInitialWeights(model, arch, sources, options.WideningNoise);
                 model.to(device);
                 initialSha = ModelCard.Sha256Of(init);
                 initialName = Path.GetFileName(init);
+                averagedWith = sources.Skip(1).Select(f => new InitialWeightsCard { File = Path.GetFileName(f), Sha256 = ModelCard.Sha256Of(f) }).ToList();
+                if (averagedWith.Count == 0) averagedWith = null;
             }
             AtomicFile.WriteAllText(Path.Combine(dir, LogFile), LogHeader + "\n");
         }
@@ -337,7 +328,7 @@ public sealed class Trainer
         TrainingBatch MakeBatch(long k) => data.Make(options.Seed, k * batch, batch);
         void StartNext(long k) { next = options.Prefetch ? Task.Run(() => MakeBatch(k)) : null; }
 
-        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha, widenedFrom);
+        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha, widenedFrom, averagedWith);
 
         void SaveCheckpoint()
         {
@@ -506,8 +497,50 @@ public sealed class Trainer
             throw new NmrInputException("ResumeMismatch", $"The checkpoint in {o.RunDirectory} is a different run: {string.Join("; ", problems)}. Resume with the run's own settings (omit them) or start a new run folder.");
     }
 
+    /// <summary>
+    /// Loads the initial weights into <paramref name="model"/>: the parameter average of <paramref name="files"/> (all of
+    /// one architecture), widened when their cards say they have fewer base channels. Returns the narrower width, if any.
+    /// </summary>
+    private static int? LoadInitialWeights(UNet model, UNetArchitecture arch, IReadOnlyList<string> files, double wideningNoise)
+    {
+        var archs = files.Select(f => File.Exists(ModelCard.CardPathFor(f)) ? ModelCard.Load(ModelCard.CardPathFor(f)).Architecture with { Dropout = 0 } : null).ToArray();
+        var source = archs[0] ?? arch with { Dropout = 0 };
+        for (int k = 1; k < files.Count; k++)
+            if (archs[k] is { } other && other != source)
+                throw new NmrInputException("InitialWeightsMismatch", $"Weights to average must share one architecture: {files[0]} is {source}, {files[k]} is {other}.", InputProblem.Data);
+        bool widen = source.BaseChannels < arch.BaseChannels && UNetWidening.CanWiden(source, arch);
+        using var narrow = widen ? new UNet(source) : null;
+        var target = narrow ?? model;
+        string current = files[0];
+        try
+        {
+            target.load(current);
+            if (files.Count > 1)
+            {
+                using var other = new UNet(source);
+                var sum = target.parameters().ToArray();
+                foreach (var f in files.Skip(1))
+                {
+                    current = f;
+                    other.load(f);
+                    using var _ = torch.no_grad();
+                    foreach (var (p, q) in sum.Zip(other.parameters().ToArray())) p.add_(q.to(p.device));
+                }
+                using (torch.no_grad())
+                    foreach (var p in sum) p.div_(files.Count);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not NmrInputException)
+        {
+            throw new NmrInputException("InitialWeightsMismatch", $"The initial weights {current} cannot be loaded into a {(widen ? source : arch)} U-Net: {e.Message}", InputProblem.Data);
+        }
+        if (!widen) return null;
+        UNetWidening.Widen(narrow!, model, wideningNoise);
+        return source.BaseChannels;
+    }
+
     private static ModelCard BuildCard(TrainerOptions o, UNetArchitecture arch, UNet model, long step, long horizon, double seconds,
-        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha, int? widenedFrom) => new()
+        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha, int? widenedFrom, List<InitialWeightsCard>? averagedWith) => new()
     {
         Name = o.Name,
         CreatedUtc = DateTime.UtcNow,
@@ -538,6 +571,7 @@ public sealed class Trainer
             InitialWeights = initialName,
             InitialWeightsSha256 = initialSha,
             WidenedFromBaseChannels = widenedFrom,
+            AveragedWith = averagedWith,
         },
     };
 
