@@ -55,7 +55,7 @@ public sealed record TrainerOptions
     public string Name { get; init; } = "model";
     /// <summary>Shape of the recipe's loss (the paper configuration always uses MSE on max-scaled maps).</summary>
     public TrainingLoss Loss { get; init; } = TrainingLoss.Chi;
-    /// <summary>Weights (a .pt of a model with the same architecture) to start a new run from instead of a random initialisation.</summary>
+    /// <summary>Weights (a .pt of a model with the same architecture, or fewer base channels: see <see cref="WideningNoise"/>) to start a new run from instead of a random initialisation.</summary>
     public string? InitialWeights { get; init; }
     /// <summary>
     /// Further weights files of the same architecture as <see cref="InitialWeights"/>: the run starts from the parameter
