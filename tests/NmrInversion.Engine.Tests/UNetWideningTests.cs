@@ -21,6 +21,23 @@ public class UNetWideningTests
         return (narrow.call(x).data<float>().ToArray(), wide.call(x).data<float>().ToArray());
     }
 
+    /// <summary>
+    /// A 4-input U-Net with random weights and biases everywhere (not the 0.1 output bias), so that every channel carries
+    /// signal to the output; the head's weights are positive, so the map is positive where the (ReLU) features are.
+    /// </summary>
+    private static UNet RandomUNet(int baseChannels, int depth, int seed)
+    {
+        torch.manual_seed(seed);
+        var net = new UNet(new UNetArchitecture(4, baseChannels, depth, 0));
+        using (no_grad())
+            foreach (var (name, p) in net.named_parameters())
+            {
+                p.normal_(name.EndsWith("bias") ? 0.3 : 0, 0.3);
+                if (name == "head.weight") p.abs_();
+            }
+        return net;
+    }
+
     private static double MaxRelativeDifference(float[] a, float[] b) =>
         a.Zip(b, (p, q) => Math.Abs(p - q)).Max() / a.Max(Math.Abs);
 
@@ -31,15 +48,7 @@ public class UNetWideningTests
     [InlineData(4, 4, 2, 16, 16)]  // same width: a copy
     public void WithoutNoiseTheWideNetComputesTheNarrowOne(int narrowC, int wideC, int depth, int n1, int n2)
     {
-        torch.manual_seed(21);
-        // Random weights and biases everywhere (not the 0.1 output bias), so that every channel carries signal to the output.
-        using var narrow = new UNet(new UNetArchitecture(4, narrowC, depth, 0));
-        using (no_grad())
-            foreach (var (name, p) in narrow.named_parameters())
-            {
-                p.normal_(name.EndsWith("bias") ? 0.3 : 0, 0.3);
-                if (name == "head.weight") p.abs_(); // ReLU features in, positive weights: the map is positive where features are
-            }
+        using var narrow = RandomUNet(narrowC, depth, seed: 21);
         torch.manual_seed(22);
         using var wide = new UNet(new UNetArchitecture(4, wideC, depth, 0.5));
         UNetWidening.Widen(narrow, wide, noise: 0);
@@ -51,14 +60,7 @@ public class UNetWideningTests
     [Fact]
     public void NoiseBreaksTheCopiesButKeepsTheMapClose()
     {
-        torch.manual_seed(31);
-        using var narrow = new UNet(new UNetArchitecture(4, 4, 3, 0));
-        using (no_grad())
-            foreach (var (name, p) in narrow.named_parameters())
-            {
-                p.normal_(name.EndsWith("bias") ? 0.3 : 0, 0.3);
-                if (name == "head.weight") p.abs_(); // ReLU features in, positive weights: the map is positive where features are
-            }
+        using var narrow = RandomUNet(4, 3, seed: 31);
         using var wide = new UNet(new UNetArchitecture(4, 8, 3, 0));
         torch.manual_seed(32);
         UNetWidening.Widen(narrow, wide, noise: 0.01);
