@@ -30,6 +30,9 @@ param(
     [ValidateSet('Chi', 'LogChi')] [string] $Loss = 'Chi',
     # Fraction of training maps drawn as a close pair of peaks instead of the 1-5 component recipe (0: the paper's recipe).
     [double] $ClosePairFraction = 0,
+    # Training SNR range, log-uniform (10..10000: the paper's); validation and test stay on the paper's range.
+    [double] $MinSnr = 10,
+    [double] $MaxSnr = 1e4,
     # Start a new run from these weights, e.g. another run's model.pt: the same architecture, or fewer base channels
     # (widened); several models of one architecture: from the average of their parameters.
     [string[]] $InitialModel,
@@ -54,7 +57,7 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
     if ($InitialModel) { $common.InitialModel = $InitialModel }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
         -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction `
-        -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `
+        -MinSnr $MinSnr -MaxSnr $MaxSnr -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }
 $run | Format-List RunDirectory, ModelPath, Steps, SamplesSeen, Seconds, SamplesPerSecond, FinalTrainingLoss, FinalValidationLoss, BestValidationLoss, Completed

@@ -46,6 +46,20 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     [ValidateRange(0.0, 1.0)]
     public double ClosePairFraction { get; set; }
 
+    /// <summary>
+    /// Lowest SNR (max |S| / noise sigma) of the training signals (default 10, the paper's). SNRs are drawn log-uniform
+    /// in -MinSnr..-MaxSnr; narrowing the range to the SNRs an instrument gives puts more training there. Validation and
+    /// test sets keep the paper's 10..10000.
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateRange(1e-3, 1e9)]
+    public double MinSnr { get; set; } = 10;
+
+    /// <summary>Highest SNR of the training signals (default 10000, the paper's); at least -MinSnr.</summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateRange(1e-3, 1e9)]
+    public double MaxSnr { get; set; } = 1e4;
+
     /// <summary>Dropout after the U-Net's bridge (0.5: the paper's Matlab U-Net).</summary>
     [Parameter(ParameterSetName = "New")]
     [ValidateRange(0.0, 0.95)]
@@ -172,7 +186,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     BaseChannels = BaseChannels, Depth = Depth, BatchSize = BatchSize, LearningRate = LearningRate, MinLearningRate = MinLearningRate,
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
                     Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
-                    Recipe = new TrainingRecipe(ClosePairFraction: ClosePairFraction),
+                    Recipe = new TrainingRecipe(MinSnr: MinSnr, MaxSnr: MaxSnr, ClosePairFraction: ClosePairFraction),
                     InitialWeights = InitialModel is { Length: > 0 } ? WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel[0])) : null,
                     AveragedWeights = InitialModel is { Length: > 1 } ? InitialModel.Skip(1).Select(m => WeightsPath(GetUnresolvedProviderPathFromPSPath(m))).ToArray() : null,
                 };

@@ -252,9 +252,9 @@ public sealed class Trainer
 
         var arch = new UNetArchitecture(options.Inputs.ChannelCount, options.BaseChannels, options.Depth, options.Dropout);
         var data = new TrainingData(options.Grid, options.Inputs, options.Recipe, options.Family);
-        // Validation and test sets follow the paper's recipe without close pairs, so that their losses compare across runs.
-        var heldOut = options.Recipe.ClosePairFraction > 0
-            ? new TrainingData(options.Grid, options.Inputs, options.Recipe with { ClosePairFraction = 0 }, options.Family)
+        // Validation and test sets follow the paper's recipe (no close pairs, SNR 10..1e4), so that their losses compare across runs.
+        var heldOut = options.Recipe.HeldOut() != options.Recipe
+            ? new TrainingData(options.Grid, options.Inputs, options.Recipe.HeldOut(), options.Family)
             : data;
         int batch = options.BatchSize;
         var cfg = options.Inputs.Configuration;

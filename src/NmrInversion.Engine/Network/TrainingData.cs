@@ -8,7 +8,7 @@ namespace NmrInversion.Engine.Network;
 /// How training signals are drawn (paper section 5): 1..5 lognormal components with log standard deviations 0.025..0.25
 /// (see <see cref="RandomDistributions"/> for means and weights), SNR = max |S| / sigma log-uniform in 10..1e4.
 /// <see cref="ClosePairFraction"/> of the maps are instead close pairs (<see cref="RandomDistributions.NextClosePair"/>);
-/// the paper's recipe has none.
+/// the paper's recipe has none. <see cref="MinSnr"/>..<see cref="MaxSnr"/> may narrow the SNRs to those a lab measures.
 /// </summary>
 public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5, double MinLogSd = 0.025, double MaxLogSd = 0.25,
     double MinSnr = 10, double MaxSnr = 1e4, double ClosePairFraction = 0)
@@ -21,6 +21,14 @@ public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5
             throw new NmrInputException("SnrRangeInvalid", $"The training SNR range must satisfy 0 < minimum <= maximum < infinity; got {MinSnr}..{MaxSnr}.");
         _ = new RandomDistributions(Grids.RelaxationAxis.PaperT1(4), Grids.RelaxationAxis.PaperT2(4), MinComponents, MaxComponents, MinLogSd, MaxLogSd);
     }
+
+    /// <summary>
+    /// The recipe of a run's validation and test sets: these maps' components and widths, but no close pairs and the
+    /// paper's SNR range, so that held-out losses compare across runs whatever they emphasised in training.
+    /// </summary>
+    public TrainingRecipe HeldOut() => this with { ClosePairFraction = 0, MinSnr = Paper.MinSnr, MaxSnr = Paper.MaxSnr };
+
+    private static readonly TrainingRecipe Paper = new();
 }
 
 /// <summary>A batch of simulated samples: inputs [count, channels, n1, n2], unit-sum target maps [count, 1, n1, n2].</summary>
