@@ -28,10 +28,9 @@ try {
     $times = 1..11 | ForEach-Object { (Measure-Command { $null = $one | Invoke-NmrUnetInversion -ModelPath $model -WarningAction SilentlyContinue }).TotalMilliseconds }
     Row 'Single 64x64 signal after load (cmdlet, median of 11)' ($times | Sort-Object)[5] 'ms'
 
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = $signals | Invoke-NmrUnetInversion -ModelPath $model -BatchSize 64 -WarningAction SilentlyContinue
-    $sw.Stop()
-    Row "Batch of $($results.Count) 64x64 signals" ($sw.Elapsed.TotalMilliseconds / $results.Count) 'ms/signal' '< 10 ms'
+    # Batches: the median of 5 (a single batch on this 2-core VM varied from 13 to 30 ms per signal).
+    $times = 1..5 | ForEach-Object { (Measure-Command { $null = $signals | Invoke-NmrUnetInversion -ModelPath $model -BatchSize 64 -WarningAction SilentlyContinue }).TotalMilliseconds }
+    Row "Batch of $($signals.Count) 64x64 signals (median of 5 batches)" (($times | Sort-Object)[2] / $signals.Count) 'ms/signal' '< 10 ms'
 
     # A model for every acquisition grid on a Spinsolve-like 16 x 1024 signal (issue 13: < 20 ms per signal). The
     # kernels' SVDs for that grid are computed on the first call and cached: the first call is reported apart.
@@ -46,10 +45,8 @@ try {
     Row 'First 16x1024 signal (model load or cache hit, SVDs of the new grid)' $first 'ms'
     $times = 1..11 | ForEach-Object { (Measure-Command { $null = $spin[$_] | Invoke-NmrUnetInversion -ModelPath $family -WarningAction SilentlyContinue }).TotalMilliseconds }
     Row 'Single 16x1024 signal, family model (cmdlet, median of 11)' ($times | Sort-Object)[5] 'ms' '< 20 ms'
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = $spin | Invoke-NmrUnetInversion -ModelPath $family -BatchSize 64 -WarningAction SilentlyContinue
-    $sw.Stop()
-    Row "Batch of $($results.Count) 16x1024 signals, family model" ($sw.Elapsed.TotalMilliseconds / $results.Count) 'ms/signal' '< 20 ms'
+    $times = 1..5 | ForEach-Object { (Measure-Command { $null = $spin | Invoke-NmrUnetInversion -ModelPath $family -BatchSize 64 -WarningAction SilentlyContinue }).TotalMilliseconds }
+    Row "Batch of $($spin.Count) 16x1024 signals, family model (median of 5 batches)" (($times | Sort-Object)[2] / $spin.Count) 'ms/signal' '< 20 ms'
 }
 finally {
     Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
