@@ -30,6 +30,8 @@ param(
     [ValidateSet('Chi', 'LogChi')] [string] $Loss = 'Chi',
     # Fraction of training maps drawn as a close pair of peaks instead of the 1-5 component recipe (0: the paper's recipe).
     [double] $ClosePairFraction = 0,
+    # Largest log standard deviation of the close pairs (0.25: the recipe's; 0.1: narrow pairs like presets A-C).
+    [double] $ClosePairMaxLogSd = 0.25,
     # Training SNR range, log-uniform (10..10000: the paper's); validation and test stay on the paper's range.
     [double] $MinSnr = 10,
     [double] $MaxSnr = 1e4,
@@ -56,7 +58,7 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
 } else {
     if ($InitialModel) { $common.InitialModel = $InitialModel }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
-        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction `
+        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction -ClosePairMaxLogSd $ClosePairMaxLogSd `
         -MinSnr $MinSnr -MaxSnr $MaxSnr -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }

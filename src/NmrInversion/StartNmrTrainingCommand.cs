@@ -47,6 +47,14 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     public double ClosePairFraction { get; set; }
 
     /// <summary>
+    /// Largest log standard deviation of the close pairs (default 0.25, the recipe's): with 0.1 they are narrow pairs
+    /// like the paper's presets A-C. At least 0.025, the recipe's smallest.
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateRange(0.025, 0.25)]
+    public double ClosePairMaxLogSd { get; set; } = 0.25;
+
+    /// <summary>
     /// Lowest SNR (max |S| / noise sigma) of the training signals (default 10, the paper's). SNRs are drawn log-uniform
     /// in -MinSnr..-MaxSnr; narrowing the range to the SNRs an instrument gives puts more training there. Validation and
     /// test sets keep the paper's 10..10000.
@@ -162,6 +170,8 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
             }
             else
             {
+                if (ClosePairFraction == 0 && MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMaxLogSd)))
+                    WriteWarning("-ClosePairMaxLogSd caps the widths of close pairs, but -ClosePairFraction is 0: no close pairs are drawn.");
                 var kernels = KernelPair.For(Experiment);
                 var (d1, d2) = kernels.DefaultAcquisitionAxes(GridSize);
                 var (r1, r2) = kernels.DefaultRelaxationAxes(GridSize);
@@ -186,7 +196,8 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     BaseChannels = BaseChannels, Depth = Depth, BatchSize = BatchSize, LearningRate = LearningRate, MinLearningRate = MinLearningRate,
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
                     Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
-                    Recipe = new TrainingRecipe(MinSnr: MinSnr, MaxSnr: MaxSnr, ClosePairFraction: ClosePairFraction),
+                    Recipe = new TrainingRecipe(MinSnr: MinSnr, MaxSnr: MaxSnr, ClosePairFraction: ClosePairFraction,
+                        ClosePairMaxLogSd: MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMaxLogSd)) ? ClosePairMaxLogSd : null),
                     InitialWeights = InitialModel is { Length: > 0 } ? WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel[0])) : null,
                     AveragedWeights = InitialModel is { Length: > 1 } ? InitialModel.Skip(1).Select(m => WeightsPath(GetUnresolvedProviderPathFromPSPath(m))).ToArray() : null,
                 };
@@ -196,7 +207,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
         }, RunDirectory);
 
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); loss {(options.Inputs.Configuration == InputConfiguration.Paper ? "MSE" : options.Loss.ToString())}{(options.InitialWeights is { } iw ? $" from the weights {iw}{(options.AveragedWeights is { Count: > 0 } aw ? $" averaged with {string.Join(", ", aw)}" : "")}" : "")}; weight decay {options.EffectiveWeightDecay:G3}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
+            $"{(Resume ? "Resuming" : "Training")} U-Net: {options.Grid}{(options.Family is { } f ? $" (acquisition grids: {f})" : "")}; dropout {options.Dropout:G3}; inputs {options.Inputs}; {options.BaseChannels} base channels, depth {options.Depth}; batch {options.BatchSize}; lr {options.LearningRate:G3} -> {options.MinLearningRate:G3} (cosine); loss {(options.Inputs.Configuration == InputConfiguration.Paper ? "MSE" : options.Loss.ToString())}{(options.InitialWeights is { } iw ? $" from the weights {iw}{(options.AveragedWeights is { Count: > 0 } aw ? $" averaged with {string.Join(", ", aw)}" : "")}" : "")}; weight decay {options.EffectiveWeightDecay:G3}; maps: {Describe(options.Recipe)}; limits: {options.Samples?.ToString(CultureInfo.InvariantCulture) ?? "-"} samples, {options.Duration?.ToString() ?? "-"}; run folder {dir}"));
 
         var record = new ProgressRecord(1, "Training U-Net", "starting");
         var lastProgress = DateTime.MinValue;
@@ -227,4 +238,10 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
             WriteWarning($"Training stopped before its sample limit ({result.SamplesSeen} samples); the checkpoint and the model so far are in {result.RunDirectory}. Continue with: Start-NmrTraining '{result.RunDirectory}' -Resume");
         WriteObject(result);
     }
+
+    /// <summary>The training maps and SNRs in a few words, for the verbose stream.</summary>
+    private static string Describe(TrainingRecipe r) =>
+        FormattableString.Invariant($"{r.MinComponents}-{r.MaxComponents} components of log sd {r.MinLogSd:G3}-{r.MaxLogSd:G3}") +
+        (r.ClosePairFraction > 0 ? FormattableString.Invariant($", {100 * r.ClosePairFraction:G3}% close pairs of log sd {r.MinLogSd:G3}-{r.ClosePairMaxLogSd ?? r.MaxLogSd:G3}") : "") +
+        FormattableString.Invariant($", SNR {r.MinSnr:G6}-{r.MaxSnr:G6}");
 }

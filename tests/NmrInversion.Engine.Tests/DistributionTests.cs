@@ -110,6 +110,27 @@ public class DistributionTests
     }
 
     [Fact]
+    public void NarrowClosePairsKeepTheirWidthsUnderTheCap()
+    {
+        var gen = new RandomDistributions(RelaxationAxis.PaperT1(), RelaxationAxis.PaperT2());
+        // The recipe's largest width as the cap: the same pair from the same generator state.
+        Assert.Equal(gen.NextClosePair(new Random(5)), gen.NextClosePair(new Random(5), 0.25));
+        var rng = new Random(6);
+        double largest = 0, smallest = 1;
+        for (int k = 0; k < 400; k++)
+            foreach (var c in gen.NextClosePair(rng, 0.08))
+            {
+                largest = Math.Max(largest, Math.Max(c.LogSd1, c.LogSd2));
+                smallest = Math.Min(smallest, Math.Min(c.LogSd1, c.LogSd2));
+            }
+        // Uniform in 0.025..0.08 over 800 peaks: both ends are approached.
+        Assert.InRange(largest, 0.078, 0.08);
+        Assert.InRange(smallest, 0.025, 0.027);
+        foreach (var cap in new[] { 0.02, 0.26, double.NaN })
+            Assert.Equal("ClosePairLogSdInvalid", Assert.Throws<NmrInputException>(() => gen.NextClosePair(new Random(1), cap)).ErrorId);
+    }
+
+    [Fact]
     public void ClosePairsAreTwoPeaksTheirSeparationApartInsideTheGrid()
     {
         var gen = new RandomDistributions(RelaxationAxis.PaperT1(), RelaxationAxis.PaperT2());

@@ -103,8 +103,42 @@ public class TrainingDataTests
     }
 
     [Fact]
+    public void ClosePairMaxLogSdDrawsNarrowPairsFromTheSameStream()
+    {
+        var grid = NetworkGrid.Paper(16);
+        var gen = new RandomDistributions(grid.Relaxation1, grid.Relaxation2);
+        var narrow = new TrainingData(grid, InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 1, ClosePairMaxLogSd: 0.1));
+        var wide = new TrainingData(grid, InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 1));
+        for (long index = 0; index < 5; index++)
+        {
+            var rng = new Random(NoiseModel.DeriveSeed(9, index));
+            rng.NextDouble(); // the draw that decides between a close pair and the recipe
+            var pair = gen.NextClosePair(rng, 0.1);
+            Assert.All(pair, c => { Assert.InRange(c.LogSd1, 0.025, 0.1); Assert.InRange(c.LogSd2, 0.025, 0.1); });
+            var map = narrow.Simulate(9, index).Map;
+            Assert.Equal(MapOf(grid, pair), map);
+            Assert.NotEqual(wide.Simulate(9, index).Map, map);
+        }
+        // The cap at the recipe's largest width is the default stream, sample for sample.
+        var capped = new TrainingData(grid, InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 1, ClosePairMaxLogSd: 0.25));
+        for (long index = 0; index < 5; index++)
+            Assert.Equal(wide.Simulate(9, index).Map, capped.Simulate(9, index).Map);
+    }
+
+    [Theory]
+    [InlineData(0.02)]
+    [InlineData(0.3)]
+    [InlineData(double.NaN)]
+    public void AClosePairWidthCapOutsideTheRecipesWidthsIsRefused(double cap)
+    {
+        var e = Assert.Throws<NmrInputException>(() => new TrainingData(NetworkGrid.Paper(16), InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 0.5, ClosePairMaxLogSd: cap)));
+        Assert.Equal("ClosePairLogSdInvalid", e.ErrorId);
+    }
+
+    [Fact]
     public void HeldOutSetsKeepThePapersSnrRangeAndNoClosePairs()
     {
+        Assert.Equal(new TrainingRecipe(), new TrainingRecipe(ClosePairFraction: 0.5, ClosePairMaxLogSd: 0.1).HeldOut());
         var narrowed = new TrainingRecipe(MinComponents: 2, MinSnr: 100, MaxSnr: 300, ClosePairFraction: 0.5);
         Assert.Equal(new TrainingRecipe(MinComponents: 2), narrowed.HeldOut());
         Assert.Equal(new TrainingRecipe(), new TrainingRecipe().HeldOut());

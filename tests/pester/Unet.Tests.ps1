@@ -79,22 +79,29 @@ Describe 'Start-NmrTraining' {
         $card.Training.AveragedWith.Sha256 | Should -Be (Get-FileHash $child -Algorithm SHA256).Hash.ToLowerInvariant()
     }
 
-    It 'trains on an SNR range, records it in the card, and keeps validation and test sets on the paper''s range' {
+    It 'trains on an SNR range and on narrow close pairs, records both in the card, and keeps validation and test sets on the paper''s recipe' {
         # Learning rate 1e-12: both runs keep the initial network, so their test chi differ only if their test sets do.
         $common = @{ GridSize = 16; BaseChannels = 4; Depth = 2; BatchSize = 16; Samples = 16; TestSize = 32; ValidationSize = 16
             LearningRate = 1e-12; MinLearningRate = 1e-12; InitialModel = $script:model }
-        $narrow = Start-NmrTraining (Join-Path $script:runDir 'snr100') @common -MinSnr 100 -MaxSnr 100 -Name snr
+        $narrow = Start-NmrTraining (Join-Path $script:runDir 'snr100') @common -MinSnr 100 -MaxSnr 100 -ClosePairFraction 1 -ClosePairMaxLogSd 0.1 -Name snr
         $full = Start-NmrTraining (Join-Path $script:runDir 'snrall') @common -Name snr
         $card = Get-Content ([IO.Path]::ChangeExtension($narrow.ModelPath, '.json')) -Raw | ConvertFrom-Json
         $card.Training.Recipe.MinSnr | Should -Be 100
         $card.Training.Recipe.MaxSnr | Should -Be 100
-        (Get-Content ([IO.Path]::ChangeExtension($full.ModelPath, '.json')) -Raw | ConvertFrom-Json).Training.Recipe.MaxSnr | Should -Be 10000
+        $card.Training.Recipe.ClosePairFraction | Should -Be 1
+        $card.Training.Recipe.ClosePairMaxLogSd | Should -Be 0.1
+        $fullCard = Get-Content ([IO.Path]::ChangeExtension($full.ModelPath, '.json')) -Raw | ConvertFrom-Json
+        $fullCard.Training.Recipe.MaxSnr | Should -Be 10000
+        $fullCard.Training.Recipe.ClosePairMaxLogSd | Should -BeNullOrEmpty
         $narrow.Test.Chi2D | Should -BeGreaterThan 0
         [math]::Abs($narrow.Test.Chi2D / $full.Test.Chi2D - 1) | Should -BeLessThan 1e-6
         [math]::Abs($narrow.Test.MedianChi2D / $full.Test.MedianChi2D - 1) | Should -BeLessThan 1e-6
         $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'snrbad') -GridSize 16 -Samples 16 -MinSnr 300 -MaxSnr 100 -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'SnrRangeInvalid*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'pairbad') -GridSize 16 -Samples 16 -ClosePairFraction 0.5 -ClosePairMaxLogSd 0.3 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+        Test-Path (Join-Path $script:runDir 'pairbad') | Should -BeFalse
     }
 
     It 'needs a limit' {

@@ -63,15 +63,25 @@ public sealed class RandomDistributions
     /// <see cref="NextComponents"/>. Two populations a few widths apart are where a network trained on the 1..5-component
     /// recipe alone draws its peaks too narrow at moderate SNR (the paper's presets B-E at SNR 100-200).
     /// </summary>
-    public LognormalComponent[] NextClosePair(Random rng)
+    public LognormalComponent[] NextClosePair(Random rng) => NextClosePair(rng, MaxLogSd);
+
+    /// <summary>
+    /// A close pair whose log standard deviations lie in <see cref="MinLogSd"/>..<paramref name="maxLogSd"/> (at most
+    /// <see cref="MaxLogSd"/>): narrow pairs such as the paper's presets A-C (0.05-0.10). With <paramref name="maxLogSd"/>
+    /// = <see cref="MaxLogSd"/> it draws the same pair from the same generator state as <see cref="NextClosePair(Random)"/>.
+    /// </summary>
+    public LognormalComponent[] NextClosePair(Random rng, double maxLogSd)
     {
+        if (!(maxLogSd >= MinLogSd && maxLogSd <= MaxLogSd))
+            throw new NmrInputException("ClosePairLogSdInvalid",
+                $"The largest log standard deviation of a close pair must lie in {MinLogSd}..{MaxLogSd}, the generator's range; got {maxLogSd}.");
         var c = new LognormalComponent[2];
         bool isotropic = rng.NextDouble() < 0.5;
         var sds = new (double Sd1, double Sd2)[2];
         for (int k = 0; k < 2; k++)
         {
-            double sd1 = MinLogSd + (MaxLogSd - MinLogSd) * rng.NextDouble();
-            double sd2 = isotropic ? sd1 : MinLogSd + (MaxLogSd - MinLogSd) * rng.NextDouble();
+            double sd1 = MinLogSd + (maxLogSd - MinLogSd) * rng.NextDouble();
+            double sd2 = isotropic ? sd1 : MinLogSd + (maxLogSd - MinLogSd) * rng.NextDouble();
             sds[k] = (sd1, sd2);
         }
         double d1 = Separation(rng), d2 = Separation(rng);

@@ -8,10 +8,12 @@ namespace NmrInversion.Engine.Network;
 /// How training signals are drawn (paper section 5): 1..5 lognormal components with log standard deviations 0.025..0.25
 /// (see <see cref="RandomDistributions"/> for means and weights), SNR = max |S| / sigma log-uniform in 10..1e4.
 /// <see cref="ClosePairFraction"/> of the maps are instead close pairs (<see cref="RandomDistributions.NextClosePair"/>);
-/// the paper's recipe has none. <see cref="MinSnr"/>..<see cref="MaxSnr"/> may narrow the SNRs to those a lab measures.
+/// the paper's recipe has none; <see cref="ClosePairMaxLogSd"/> (null: <see cref="MaxLogSd"/>) caps their widths, so
+/// that narrow pairs (log sd 0.025-0.1, the paper's presets A-C) may be emphasised. <see cref="MinSnr"/>..<see cref="MaxSnr"/>
+/// may narrow the SNRs to those a lab measures.
 /// </summary>
 public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5, double MinLogSd = 0.025, double MaxLogSd = 0.25,
-    double MinSnr = 10, double MaxSnr = 1e4, double ClosePairFraction = 0)
+    double MinSnr = 10, double MaxSnr = 1e4, double ClosePairFraction = 0, double? ClosePairMaxLogSd = null)
 {
     public void Validate()
     {
@@ -20,13 +22,16 @@ public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5
         if (!(MinSnr > 0) || !(MaxSnr >= MinSnr) || double.IsInfinity(MaxSnr))
             throw new NmrInputException("SnrRangeInvalid", $"The training SNR range must satisfy 0 < minimum <= maximum < infinity; got {MinSnr}..{MaxSnr}.");
         _ = new RandomDistributions(Grids.RelaxationAxis.PaperT1(4), Grids.RelaxationAxis.PaperT2(4), MinComponents, MaxComponents, MinLogSd, MaxLogSd);
+        if (ClosePairMaxLogSd is { } cap && !(cap >= MinLogSd && cap <= MaxLogSd))
+            throw new NmrInputException("ClosePairLogSdInvalid",
+                $"The largest log standard deviation of close pairs must lie in the recipe's range {MinLogSd}..{MaxLogSd}; got {cap}.");
     }
 
     /// <summary>
     /// The recipe of a run's validation and test sets: these maps' components and widths, but no close pairs and the
     /// paper's SNR range, so that held-out losses compare across runs whatever they emphasised in training.
     /// </summary>
-    public TrainingRecipe HeldOut() => this with { ClosePairFraction = 0, MinSnr = Paper.MinSnr, MaxSnr = Paper.MaxSnr };
+    public TrainingRecipe HeldOut() => this with { ClosePairFraction = 0, ClosePairMaxLogSd = null, MinSnr = Paper.MinSnr, MaxSnr = Paper.MaxSnr };
 
     private static readonly TrainingRecipe Paper = new();
 }
@@ -188,7 +193,7 @@ public sealed class TrainingData
         var rng = new Random(NoiseModel.DeriveSeed(seed, index));
         // The fraction is drawn only when it is set, so that streams of the plain recipe stay as they were.
         var components = Recipe.ClosePairFraction > 0 && rng.NextDouble() < Recipe.ClosePairFraction
-            ? _distributions.NextClosePair(rng)
+            ? _distributions.NextClosePair(rng, Recipe.ClosePairMaxLogSd ?? Recipe.MaxLogSd)
             : _distributions.NextComponents(rng);
         var map = Distribution2D.FromComponents(components, Grid.Relaxation1, Grid.Relaxation2).Values;
         double snr = Recipe.MinSnr * Math.Pow(Recipe.MaxSnr / Recipe.MinSnr, rng.NextDouble());
