@@ -13,7 +13,9 @@ Writes <OutputPath>/<grid>-<method>.csv (one row per case: chi of the map and of
 <OutputPath>/grids.md (per grid: the table, and how many cases each network method wins against each baseline and
 against all of them). The baselines do not depend on the model: with -Reuse, a baseline whose CSV exists for the same
 cases and seed is read back instead of recomputed, from -OutputPath or else from the reference results committed in
-examples/baselines (seed 1; tests/pester/Baselines.Tests.ps1 recomputes some of their rows with the current engine).
+examples/baselines (seed 1 on every grid, <grid>-<method>.csv; seeds 2-4 on the paper grid, Paper-<method>-seed<N>.csv,
+whose Seconds were measured beside a training run; tests/pester/Baselines.Tests.ps1 recomputes some of their rows with
+the current engine).
 
 .EXAMPLE
 dotnet pwsh ./examples/Benchmark-Grids.ps1 -ModelPath pretrained/model.pt -Reuse
@@ -49,7 +51,7 @@ foreach ($g in $Grid) {
         $resample = $m -like 'U-Net*' -and $g -ne 'Paper' -and -not (Get-Content ([IO.Path]::ChangeExtension($ModelPath, '.json')) -Raw | ConvertFrom-Json).AcquisitionFamily
         $rows[$m] = Invoke-BenchmarkMethod -Method $m -Signals $signals -Csv (Join-Path $OutputPath ("{0}-{1}.csv" -f $g, $m)) -Seed $Seed `
             -NameColumn Preset -Leading @{ Grid = $g } -ModelPath $ModelPath -Resample:$resample -Reuse:$Reuse -Label "$g / $m" `
-            -Baseline (Join-Path $PSScriptRoot ("baselines/{0}-{1}.csv" -f $g, $m))
+            -Baseline (Join-Path $PSScriptRoot ("baselines/{0}-{1}{2}.csv" -f $g, $m, $(if ($Seed -ne 1) { "-seed$Seed" })))
     }
     Write-Progress -Id 1 -Activity "Benchmark on the $g grid" -Completed
 

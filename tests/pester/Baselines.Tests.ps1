@@ -50,6 +50,14 @@ Describe 'Reference baselines in examples/baselines' {
         Assert-BaselineRows 'Spinsolve-MTGV.csv' (New-BenchmarkSignals -Grid Spinsolve) (22) 'Preset'
     }
 
+    It 'Tikhonov on the paper grid with noise seed <_>: three cases reproduce' -ForEach 2, 3, 4 {
+        Assert-BaselineRows "Paper-Tikhonov-seed$_.csv" (New-BenchmarkSignals -Grid Paper -Seed $_) (2, 13, 19) 'Preset'
+    }
+
+    It 'MTGV on the paper grid with noise seed <Seed>: one case reproduces' -ForEach @(@{ Seed = 2; Case = 4 }, @{ Seed = 3; Case = 20 }, @{ Seed = 4; Case = 9 }) {
+        Assert-BaselineRows "Paper-MTGV-seed$Seed.csv" (New-BenchmarkSignals -Grid Paper -Seed $Seed) ($Case) 'Preset'
+    }
+
     It 'the held-out set: Tikhonov on the first and last maps reproduces' {
         Assert-BaselineRows 'heldout-Tikhonov.csv' $script:heldout (0, 1, 2, 598) 'Map'
     }
@@ -65,6 +73,13 @@ Describe 'Reference baselines in examples/baselines' {
         ($log | Out-String) | Should -Match 'Paper / Tikhonov: reused .*baselines'
         Get-FileHash (Join-Path $out 'Paper-Tikhonov.csv') | Select-Object -ExpandProperty Hash |
             Should -Be (Get-FileHash (Join-Path $script:baselines 'Paper-Tikhonov.csv')).Hash
+    }
+
+    It 'Benchmark-Grids.ps1 -Seed 3 -Reuse reads the reference of that seed' {
+        $out = Join-Path $TestDrive 'grids3'
+        $log = & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'examples/Benchmark-Grids.ps1') -Grid Paper -Method MTGV -Seed 3 -OutputPath $out -Reuse 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($log | Out-String)
+        ($log | Out-String) | Should -Match 'Paper / MTGV: reused .*Paper-MTGV-seed3\.csv'
     }
 
     It 'a reference for other signals is not reused' {
