@@ -57,8 +57,10 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Resume @common
 } else {
     if ($InitialModel) { $common.InitialModel = $InitialModel }
+    # Passed only when given, so that the card of a run without it records the recipe's default (null).
+    if ($PSBoundParameters.ContainsKey('ClosePairMaxLogSd')) { $common.ClosePairMaxLogSd = $ClosePairMaxLogSd }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
-        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction -ClosePairMaxLogSd $ClosePairMaxLogSd `
+        -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction `
         -MinSnr $MinSnr -MaxSnr $MaxSnr -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `
         -ValidationInterval 500 -ValidationSize 512 -TestSize 1024 @common
 }

@@ -170,7 +170,9 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
             }
             else
             {
-                if (ClosePairFraction == 0 && MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMaxLogSd)))
+                // Null when not given, so that the card records the recipe's default.
+                double? pairCap = MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMaxLogSd)) ? ClosePairMaxLogSd : null;
+                if (ClosePairFraction == 0 && pairCap is not null)
                     WriteWarning("-ClosePairMaxLogSd caps the widths of close pairs, but -ClosePairFraction is 0: no close pairs are drawn.");
                 var kernels = KernelPair.For(Experiment);
                 var (d1, d2) = kernels.DefaultAcquisitionAxes(GridSize);
@@ -197,7 +199,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
                     Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
                     Recipe = new TrainingRecipe(MinSnr: MinSnr, MaxSnr: MaxSnr, ClosePairFraction: ClosePairFraction,
-                        ClosePairMaxLogSd: MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMaxLogSd)) ? ClosePairMaxLogSd : null),
+                        ClosePairMaxLogSd: pairCap),
                     InitialWeights = InitialModel is { Length: > 0 } ? WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel[0])) : null,
                     AveragedWeights = InitialModel is { Length: > 1 } ? InitialModel.Skip(1).Select(m => WeightsPath(GetUnresolvedProviderPathFromPSPath(m))).ToArray() : null,
                 };
