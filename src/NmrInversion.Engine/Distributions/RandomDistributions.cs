@@ -72,9 +72,7 @@ public sealed class RandomDistributions
     /// </summary>
     public LognormalComponent[] NextClosePair(Random rng, double maxLogSd)
     {
-        if (!(maxLogSd >= MinLogSd && maxLogSd <= MaxLogSd))
-            throw new NmrInputException("ClosePairLogSdInvalid",
-                $"The largest log standard deviation of a close pair must lie in {MinLogSd}..{MaxLogSd}, the generator's range; got {maxLogSd}.");
+        CheckClosePairMaxLogSd(maxLogSd);
         var c = new LognormalComponent[2];
         bool isotropic = rng.NextDouble() < 0.5;
         var sds = new (double Sd1, double Sd2)[2];
@@ -90,6 +88,14 @@ public sealed class RandomDistributions
         c[0] = new LognormalComponent(a1, sds[0].Sd1, a2, sds[0].Sd2, 0.1 + 0.9 * rng.NextDouble());
         c[1] = new LognormalComponent(b1, sds[1].Sd1, b2, sds[1].Sd2, 0.1 + 0.9 * rng.NextDouble());
         return c;
+    }
+
+    /// <summary>Refuses a cap on close-pair widths outside this generator's <see cref="MinLogSd"/>..<see cref="MaxLogSd"/>.</summary>
+    public void CheckClosePairMaxLogSd(double maxLogSd)
+    {
+        if (!(maxLogSd >= MinLogSd && maxLogSd <= MaxLogSd))
+            throw new NmrInputException("ClosePairLogSdInvalid",
+                $"The largest log standard deviation of a close pair must lie in {MinLogSd}..{MaxLogSd}, the recipe's range; got {maxLogSd}.");
     }
 
     private static double Separation(Random rng)

@@ -21,10 +21,8 @@ public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5
             throw new NmrInputException("ClosePairFractionInvalid", $"The fraction of close-pair training maps must lie in 0..1; got {ClosePairFraction}.");
         if (!(MinSnr > 0) || !(MaxSnr >= MinSnr) || double.IsInfinity(MaxSnr))
             throw new NmrInputException("SnrRangeInvalid", $"The training SNR range must satisfy 0 < minimum <= maximum < infinity; got {MinSnr}..{MaxSnr}.");
-        _ = new RandomDistributions(Grids.RelaxationAxis.PaperT1(4), Grids.RelaxationAxis.PaperT2(4), MinComponents, MaxComponents, MinLogSd, MaxLogSd);
-        if (ClosePairMaxLogSd is { } cap && !(cap >= MinLogSd && cap <= MaxLogSd))
-            throw new NmrInputException("ClosePairLogSdInvalid",
-                $"The largest log standard deviation of close pairs must lie in the recipe's range {MinLogSd}..{MaxLogSd}; got {cap}.");
+        var distributions = new RandomDistributions(Grids.RelaxationAxis.PaperT1(4), Grids.RelaxationAxis.PaperT2(4), MinComponents, MaxComponents, MinLogSd, MaxLogSd);
+        if (ClosePairMaxLogSd is { } cap) distributions.CheckClosePairMaxLogSd(cap);
     }
 
     /// <summary>
