@@ -32,6 +32,8 @@ param(
     [double] $ClosePairFraction = 0,
     # Largest log standard deviation of the close pairs (0.25: the recipe's; 0.1: narrow pairs like presets A-C).
     [double] $ClosePairMaxLogSd = 0.25,
+
+    [double] $ClosePairMinSnr,
     # Training SNR range, log-uniform (10..10000: the paper's); validation and test stay on the paper's range.
     [double] $MinSnr = 10,
     [double] $MaxSnr = 1e4,
@@ -59,6 +61,7 @@ if (Test-Path (Join-Path $RunDirectory 'checkpoint.json')) {
     if ($InitialModel) { $common.InitialModel = $InitialModel }
     # Passed only when given, so that the card of a run without it records the recipe's default (null).
     if ($PSBoundParameters.ContainsKey('ClosePairMaxLogSd')) { $common.ClosePairMaxLogSd = $ClosePairMaxLogSd }
+    if ($PSBoundParameters.ContainsKey('ClosePairMinSnr')) { $common.ClosePairMinSnr = $ClosePairMinSnr }
     $run = Start-NmrTraining -RunDirectory $RunDirectory -Samples $Samples -Inputs $Inputs -IncludeSignalChannel:$IncludeSignalChannel `
         -AnyAcquisitionGrid:$AnyAcquisitionGrid -Dropout $Dropout -Loss $Loss -ClosePairFraction $ClosePairFraction `
         -MinSnr $MinSnr -MaxSnr $MaxSnr -BaseChannels $BaseChannels -Depth 4 -BatchSize 32 -LearningRate $LearningRate -MinLearningRate 1e-6 -Seed $Seed `

@@ -55,6 +55,14 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     public double ClosePairMaxLogSd { get; set; } = 0.25;
 
     /// <summary>
+    /// Lowest SNR of the close pairs (default: -MinSnr): their SNRs are drawn log-uniform in -ClosePairMinSnr..-MaxSnr,
+    /// so that pairs too close to resolve at low SNR do not teach the network to split smooth peaks there.
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    [ValidateRange(1e-3, 1e9)]
+    public double ClosePairMinSnr { get; set; }
+
+    /// <summary>
     /// Lowest SNR (max |S| / noise sigma) of the training signals (default 10, the paper's). SNRs are drawn log-uniform
     /// in -MinSnr..-MaxSnr; narrowing the range to the SNRs an instrument gives puts more training there. Validation and
     /// test sets keep the paper's 10..10000.
@@ -172,8 +180,11 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
             {
                 // Null when not given, so that the card records the recipe's default.
                 double? pairCap = MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMaxLogSd)) ? ClosePairMaxLogSd : null;
+                double? pairFloor = MyInvocation.BoundParameters.ContainsKey(nameof(ClosePairMinSnr)) ? ClosePairMinSnr : null;
                 if (ClosePairFraction == 0 && pairCap is not null)
                     WriteWarning("-ClosePairMaxLogSd caps the widths of close pairs, but -ClosePairFraction is 0: no close pairs are drawn.");
+                if (ClosePairFraction == 0 && pairFloor is not null)
+                    WriteWarning("-ClosePairMinSnr sets the lowest SNR of close pairs, but -ClosePairFraction is 0: no close pairs are drawn.");
                 var kernels = KernelPair.For(Experiment);
                 var (d1, d2) = kernels.DefaultAcquisitionAxes(GridSize);
                 var (r1, r2) = kernels.DefaultRelaxationAxes(GridSize);
@@ -199,7 +210,7 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
                     WeightDecay = WeightDecay, Seed = Seed, ValidationInterval = ValidationInterval, ValidationSize = ValidationSize, TestSize = TestSize,
                     Samples = Samples, Duration = Duration, Device = Device, Name = Name, Loss = Loss,
                     Recipe = new TrainingRecipe(MinSnr: MinSnr, MaxSnr: MaxSnr, ClosePairFraction: ClosePairFraction,
-                        ClosePairMaxLogSd: pairCap),
+                        ClosePairMaxLogSd: pairCap, ClosePairMinSnr: pairFloor),
                     InitialWeights = InitialModel is { Length: > 0 } ? WeightsPath(GetUnresolvedProviderPathFromPSPath(InitialModel[0])) : null,
                     AveragedWeights = InitialModel is { Length: > 1 } ? InitialModel.Skip(1).Select(m => WeightsPath(GetUnresolvedProviderPathFromPSPath(m))).ToArray() : null,
                 };
@@ -245,5 +256,6 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
     private static string Describe(TrainingRecipe r) =>
         FormattableString.Invariant($"{r.MinComponents}-{r.MaxComponents} components of log sd {r.MinLogSd:G3}-{r.MaxLogSd:G3}") +
         (r.ClosePairFraction > 0 ? FormattableString.Invariant($", {100 * r.ClosePairFraction:G3}% close pairs of log sd {r.MinLogSd:G3}-{r.ClosePairMaxLogSd ?? r.MaxLogSd:G3}") : "") +
+        (r.ClosePairFraction > 0 && r.ClosePairMinSnr is { } floor ? FormattableString.Invariant($" at SNR {floor:G6}-{r.MaxSnr:G6}") : "") +
         FormattableString.Invariant($", SNR {r.MinSnr:G6}-{r.MaxSnr:G6}");
 }

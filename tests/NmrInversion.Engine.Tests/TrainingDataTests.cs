@@ -125,6 +125,49 @@ public class TrainingDataTests
             Assert.Equal(wide.Simulate(9, index).Map, capped.Simulate(9, index).Map);
     }
 
+    [Fact]
+    public void ClosePairMinSnrRaisesTheSnrOfClosePairsOnly()
+    {
+        var grid = NetworkGrid.Paper(64);
+        var floored = new TrainingData(grid, InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 0.5, ClosePairMinSnr: 1000));
+        var plain = new TrainingData(grid, InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 0.5));
+        int pairs = 0, others = 0, lowOthers = 0;
+        for (long index = 0; index < 40; index++)
+        {
+            bool closePair = new Random(NoiseModel.DeriveSeed(4, index)).NextDouble() < 0.5;
+            var sample = floored.Simulate(4, index);
+            var reference = plain.Simulate(4, index);
+            // The floor moves no map: the same pairs and recipe maps as without it.
+            Assert.Equal(reference.Map, sample.Map);
+            double snr = MeasuredSnr(grid, sample);
+            if (closePair)
+            {
+                pairs++;
+                Assert.InRange(snr, 1000 * 0.95, 1e4 * 1.05);
+            }
+            else
+            {
+                // Recipe maps keep the recipe's SNRs, noise value for noise value.
+                others++;
+                Assert.Equal(reference.Signal, sample.Signal);
+                if (snr < 500) lowOthers++;
+            }
+        }
+        Assert.InRange(pairs, 10, 30);
+        Assert.InRange(others, 10, 30);
+        Assert.True(lowOthers > 0, "the recipe maps should still reach SNRs below the close pairs' floor");
+    }
+
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(2e4)]
+    [InlineData(double.NaN)]
+    public void AClosePairSnrFloorOutsideTheTrainingRangeIsRefused(double floor)
+    {
+        var e = Assert.Throws<NmrInputException>(() => new TrainingData(NetworkGrid.Paper(16), InputSpec.Recipe, new TrainingRecipe(ClosePairFraction: 0.5, ClosePairMinSnr: floor)));
+        Assert.Equal("ClosePairSnrInvalid", e.ErrorId);
+    }
+
     [Theory]
     [InlineData(0.02)]
     [InlineData(0.3)]
@@ -138,7 +181,7 @@ public class TrainingDataTests
     [Fact]
     public void HeldOutSetsKeepThePapersSnrRangeAndNoClosePairs()
     {
-        Assert.Equal(new TrainingRecipe(), new TrainingRecipe(ClosePairFraction: 0.5, ClosePairMaxLogSd: 0.1).HeldOut());
+        Assert.Equal(new TrainingRecipe(), new TrainingRecipe(ClosePairFraction: 0.5, ClosePairMaxLogSd: 0.1, ClosePairMinSnr: 100).HeldOut());
         var narrowed = new TrainingRecipe(MinComponents: 2, MinSnr: 100, MaxSnr: 300, ClosePairFraction: 0.5);
         Assert.Equal(new TrainingRecipe(MinComponents: 2), narrowed.HeldOut());
         Assert.Equal(new TrainingRecipe(), new TrainingRecipe().HeldOut());

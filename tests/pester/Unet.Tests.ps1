@@ -79,20 +79,22 @@ Describe 'Start-NmrTraining' {
         $card.Training.AveragedWith.Sha256 | Should -Be (Get-FileHash $child -Algorithm SHA256).Hash.ToLowerInvariant()
     }
 
-    It 'trains on an SNR range and on narrow close pairs, records both in the card, and keeps validation and test sets on the paper''s recipe' {
+    It 'trains on an SNR range and on narrow close pairs above an SNR floor, records them in the card, and keeps validation and test sets on the paper''s recipe' {
         # Learning rate 1e-12: both runs keep the initial network, so their test chi differ only if their test sets do.
         $common = @{ GridSize = 16; BaseChannels = 4; Depth = 2; BatchSize = 16; Samples = 16; TestSize = 32; ValidationSize = 16
             LearningRate = 1e-12; MinLearningRate = 1e-12; InitialModel = $script:model }
-        $narrow = Start-NmrTraining (Join-Path $script:runDir 'snr100') @common -MinSnr 100 -MaxSnr 100 -ClosePairFraction 1 -ClosePairMaxLogSd 0.1 -Name snr
+        $narrow = Start-NmrTraining (Join-Path $script:runDir 'snr100') @common -MinSnr 100 -MaxSnr 100 -ClosePairFraction 1 -ClosePairMaxLogSd 0.1 -ClosePairMinSnr 100 -Name snr
         $full = Start-NmrTraining (Join-Path $script:runDir 'snrall') @common -Name snr
         $card = Get-Content ([IO.Path]::ChangeExtension($narrow.ModelPath, '.json')) -Raw | ConvertFrom-Json
         $card.Training.Recipe.MinSnr | Should -Be 100
         $card.Training.Recipe.MaxSnr | Should -Be 100
         $card.Training.Recipe.ClosePairFraction | Should -Be 1
         $card.Training.Recipe.ClosePairMaxLogSd | Should -Be 0.1
+        $card.Training.Recipe.ClosePairMinSnr | Should -Be 100
         $fullCard = Get-Content ([IO.Path]::ChangeExtension($full.ModelPath, '.json')) -Raw | ConvertFrom-Json
         $fullCard.Training.Recipe.MaxSnr | Should -Be 10000
         $fullCard.Training.Recipe.ClosePairMaxLogSd | Should -BeNullOrEmpty
+        $fullCard.Training.Recipe.ClosePairMinSnr | Should -BeNullOrEmpty
         $narrow.Test.Chi2D | Should -BeGreaterThan 0
         [math]::Abs($narrow.Test.Chi2D / $full.Test.Chi2D - 1) | Should -BeLessThan 1e-6
         [math]::Abs($narrow.Test.MedianChi2D / $full.Test.MedianChi2D - 1) | Should -BeLessThan 1e-6
@@ -102,6 +104,11 @@ Describe 'Start-NmrTraining' {
         $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'pairbad') -GridSize 16 -Samples 16 -ClosePairFraction 0.5 -ClosePairMaxLogSd 0.3 -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
         Test-Path (Join-Path $script:runDir 'pairbad') | Should -BeFalse
+        $e = Get-ErrorRecord { Start-NmrTraining (Join-Path $script:runDir 'floorbad') -GridSize 16 -Samples 16 -MinSnr 100 -ClosePairFraction 0.5 -ClosePairMinSnr 50 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ClosePairSnrInvalid*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.Exception.Message | Should -BeLike '*100..10000*got 50*'
+        Test-Path (Join-Path $script:runDir 'floorbad') | Should -BeFalse
     }
 
     It 'needs a limit' {

@@ -7,13 +7,14 @@ namespace NmrInversion.Engine.Network;
 /// <summary>
 /// How training signals are drawn (paper section 5): 1..5 lognormal components with log standard deviations 0.025..0.25
 /// (see <see cref="RandomDistributions"/> for means and weights), SNR = max |S| / sigma log-uniform in 10..1e4.
-/// <see cref="ClosePairFraction"/> of the maps are instead close pairs (<see cref="RandomDistributions.NextClosePair"/>);
+/// <see cref="ClosePairFraction"/> of the maps are instead close pairs (<see cref="RandomDistributions.NextClosePair(Random, double)"/>);
 /// the paper's recipe has none; <see cref="ClosePairMaxLogSd"/> (null: <see cref="MaxLogSd"/>) caps their widths, so
-/// that narrow pairs (log sd 0.025-0.1, the paper's presets A-C) may be emphasised. <see cref="MinSnr"/>..<see cref="MaxSnr"/>
+/// that narrow pairs (log sd 0.025-0.1, the paper's presets A-C) may be emphasised, and <see cref="ClosePairMinSnr"/>
+/// (null: <see cref="MinSnr"/>) keeps them to the SNRs at which they can be resolved. <see cref="MinSnr"/>..<see cref="MaxSnr"/>
 /// may narrow the SNRs to those a lab measures.
 /// </summary>
 public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5, double MinLogSd = 0.025, double MaxLogSd = 0.25,
-    double MinSnr = 10, double MaxSnr = 1e4, double ClosePairFraction = 0, double? ClosePairMaxLogSd = null)
+    double MinSnr = 10, double MaxSnr = 1e4, double ClosePairFraction = 0, double? ClosePairMaxLogSd = null, double? ClosePairMinSnr = null)
 {
     public void Validate()
     {
@@ -23,13 +24,15 @@ public sealed record TrainingRecipe(int MinComponents = 1, int MaxComponents = 5
             throw new NmrInputException("SnrRangeInvalid", $"The training SNR range must satisfy 0 < minimum <= maximum < infinity; got {MinSnr}..{MaxSnr}.");
         var distributions = new RandomDistributions(Grids.RelaxationAxis.PaperT1(4), Grids.RelaxationAxis.PaperT2(4), MinComponents, MaxComponents, MinLogSd, MaxLogSd);
         if (ClosePairMaxLogSd is { } cap) distributions.CheckClosePairMaxLogSd(cap);
+        if (ClosePairMinSnr is { } floor && !(floor >= MinSnr && floor <= MaxSnr))
+            throw new NmrInputException("ClosePairSnrInvalid", $"The lowest SNR of the close pairs must lie in the training SNR range {MinSnr}..{MaxSnr}; got {floor}.");
     }
 
     /// <summary>
     /// The recipe of a run's validation and test sets: these maps' components and widths, but no close pairs and the
     /// paper's SNR range, so that held-out losses compare across runs whatever they emphasised in training.
     /// </summary>
-    public TrainingRecipe HeldOut() => this with { ClosePairFraction = 0, ClosePairMaxLogSd = null, MinSnr = Paper.MinSnr, MaxSnr = Paper.MaxSnr };
+    public TrainingRecipe HeldOut() => this with { ClosePairFraction = 0, ClosePairMaxLogSd = null, ClosePairMinSnr = null, MinSnr = Paper.MinSnr, MaxSnr = Paper.MaxSnr };
 
     private static readonly TrainingRecipe Paper = new();
 }
@@ -190,11 +193,14 @@ public sealed class TrainingData
     {
         var rng = new Random(NoiseModel.DeriveSeed(seed, index));
         // The fraction is drawn only when it is set, so that streams of the plain recipe stay as they were.
-        var components = Recipe.ClosePairFraction > 0 && rng.NextDouble() < Recipe.ClosePairFraction
+        bool closePair = Recipe.ClosePairFraction > 0 && rng.NextDouble() < Recipe.ClosePairFraction;
+        var components = closePair
             ? _distributions.NextClosePair(rng, Recipe.ClosePairMaxLogSd ?? Recipe.MaxLogSd)
             : _distributions.NextComponents(rng);
         var map = Distribution2D.FromComponents(components, Grid.Relaxation1, Grid.Relaxation2).Values;
-        double snr = Recipe.MinSnr * Math.Pow(Recipe.MaxSnr / Recipe.MinSnr, rng.NextDouble());
+        // A close pair's SNR is drawn from the same uniform number, log-uniform above its own floor.
+        double lowest = closePair ? Recipe.ClosePairMinSnr ?? Recipe.MinSnr : Recipe.MinSnr;
+        double snr = lowest * Math.Pow(Recipe.MaxSnr / lowest, rng.NextDouble());
         return (rng, map, snr);
     }
 
