@@ -2,8 +2,9 @@
 .SYNOPSIS
     Ships a trained model as the module's default network: copies it into pretrained/ and re-pins its regression test.
 .DESCRIPTION
-    Copies <ModelPath> (weights) and its model card into pretrained/model.pt + model.json, with the card's name, weights
-    file and SHA-256 rewritten and its loss description regenerated from the recipe it was trained with. Then measures
+    Copies <ModelPath> (weights) and its model card into pretrained/model.pt + model.json (and, for a model of two
+    networks, its high-SNR weights into pretrained/model-high-snr.pt), with the card's name, weights files and SHA-256
+    rewritten and its loss description regenerated from the recipe it was trained with. Then measures
     the shipped model's 2D chi at SNR 200 on presets A-H (the benchmark's signals, exactly as Reproduce-Paper.ps1 and
     tests/pester/Pretrained.Tests.ps1 make them) and writes those eight numbers into the test's pinned table, so any later
     change that alters what the shipped model returns fails CI. Refuses to replace a shipped model without -Force.
@@ -35,6 +36,14 @@ $card = [NmrInversion.Engine.Network.ModelCard]::Load($sourceCard)
 $card.Name = $Name
 $card.WeightsFile = 'model.pt'
 $card.WeightsSha256 = [NmrInversion.Engine.Network.ModelCard]::Sha256Of($weights)
+# A model of two networks (examples/Join-SnrGatedModel.ps1) brings its high-SNR weights; a model of one leaves none behind.
+$highWeights = Join-Path $target 'model-high-snr.pt'
+if ($card.HighSnrNetwork) {
+    Copy-Item $card.HighSnrWeightsPathBeside($sourceCard) $highWeights -Force
+    $card.HighSnrNetwork.WeightsFile = 'model-high-snr.pt'
+    $card.HighSnrNetwork.WeightsSha256 = [NmrInversion.Engine.Network.ModelCard]::Sha256Of($highWeights)
+}
+elseif (Test-Path $highWeights) { Remove-Item $highWeights }
 $card.Inputs = [NmrInversion.Engine.Network.InputCard]::Of($card.Inputs.ToSpec(), $card.Training.Loss)
 $card.Save((Join-Path $target 'model.json'))
 

@@ -7,10 +7,13 @@ namespace NmrInversion.Engine.Network;
 /// <summary>A model loaded into libtorch, ready for inference: the network in eval mode on its device, and its card.</summary>
 public sealed class LoadedModel
 {
-    internal LoadedModel(ModelCard card, UNet network, string weightsPath, string cardPath, DeviceType device, double loadSeconds, int loadNumber)
+    internal LoadedModel(ModelCard card, UNet network, string weightsPath, string cardPath, DeviceType device, double loadSeconds, int loadNumber,
+        UNet? highSnrNetwork = null, string? highSnrWeightsPath = null)
     {
         Card = card;
         Network = network;
+        HighSnrNetwork = highSnrNetwork;
+        HighSnrWeightsPath = highSnrWeightsPath;
         WeightsPath = weightsPath;
         CardPath = cardPath;
         Device = device;
@@ -24,6 +27,11 @@ public sealed class LoadedModel
 
     public ModelCard Card { get; }
     public UNet Network { get; }
+    /// <summary>The second network for signals of estimated SNR at least <see cref="GateSnr"/>, or null (<see cref="SnrGateCard"/>).</summary>
+    public UNet? HighSnrNetwork { get; }
+    public string? HighSnrWeightsPath { get; }
+    /// <summary>The SNR from which <see cref="HighSnrNetwork"/> inverts a signal; null for a model of one network.</summary>
+    public double? GateSnr => Card.HighSnrNetwork?.Snr;
     public NetworkGrid Grid { get; }
     public InputSpec Inputs { get; }
     /// <summary>The family of acquisition grids the model inverts directly, or null for a model of one grid (<see cref="Grid"/>).</summary>
@@ -42,7 +50,8 @@ public sealed class LoadedModel
     /// <summary>Serialises use of the network: libtorch modules are not meant to run two forward passes at once.</summary>
     internal object Gate { get; } = new();
 
-    public override string ToString() => $"{Name} ({Card.Architecture.BaseChannels} base channels, depth {Card.Architecture.Depth}, {Inputs}) from {WeightsPath}";
+    public override string ToString() => $"{Name} ({Card.Architecture.BaseChannels} base channels, depth {Card.Architecture.Depth}, {Inputs}) from {WeightsPath}" +
+        (HighSnrNetwork is null ? "" : $", and from SNR {GateSnr:G4} {HighSnrWeightsPath}");
 }
 
 /// <summary>
@@ -79,8 +88,11 @@ public static class ModelCache
             string weights = card.WeightsPathBeside(cardPath);
             if (!File.Exists(weights))
                 throw new NmrInputException("ModelFileMissing", $"The model card {cardPath} names the weights file {weights}, which does not exist.", InputProblem.NotFound);
+            string? high = card.HighSnrWeightsPathBeside(cardPath);
+            if (high is not null && !File.Exists(high))
+                throw new NmrInputException("ModelFileMissing", $"The model card {cardPath} names the high-SNR weights file {high}, which does not exist.", InputProblem.NotFound);
             string key = $"{cardPath}|{deviceType}";
-            string stamp = Stamp(cardPath, weights);
+            string stamp = Stamp(cardPath, weights) + (high is null ? "" : "|" + Stamp(cardPath, high));
             if (Entries.TryGetValue(key, out var entry) && entry.Stamp == stamp) return entry.Model;
             var model = Load(card, cardPath, weights, deviceType);
             Entries[key] = (stamp, model);
@@ -106,26 +118,54 @@ public static class ModelCache
         return $"{c.LastWriteTimeUtc.Ticks}:{c.Length}:{w.LastWriteTimeUtc.Ticks}:{w.Length}";
     }
 
-    /// <summary>Loads a model without the cache (checks hash and architecture, warms up).</summary>
+    /// <summary>Loads a model without the cache (checks hashes and architecture, warms up each network).</summary>
     public static LoadedModel Load(ModelCard card, string cardPath, string weightsPath, DeviceType deviceType)
     {
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
+        var device = new Device(deviceType);
+        var network = LoadNetwork(card, cardPath, weightsPath, card.WeightsSha256, SnrGateCard.Float32, device);
+        UNet? high = null;
+        string? highPath = card.HighSnrWeightsPathBeside(cardPath);
+        if (highPath is not null)
+        {
+            try
+            {
+                high = LoadNetwork(card, cardPath, highPath, card.HighSnrNetwork!.WeightsSha256, card.HighSnrNetwork.Precision, device);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        int number = Interlocked.Increment(ref _loadCount);
+        return new LoadedModel(card, network, Path.GetFullPath(weightsPath), cardPath, deviceType, clock.Elapsed.TotalSeconds, number,
+            high, highPath is null ? null : Path.GetFullPath(highPath));
+    }
+
+    /// <summary>
+    /// One network of a card: checks the file's SHA-256, loads it (a float16 file into a half-precision copy of the
+    /// architecture, then widened to float32), moves it to the device in eval mode and runs one warm-up pass.
+    /// </summary>
+    private static UNet LoadNetwork(ModelCard card, string cardPath, string weightsPath, string sha256, string precision, Device device)
+    {
         string hash = ModelCard.Sha256Of(weightsPath);
-        if (!string.Equals(hash, card.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(hash, sha256, StringComparison.OrdinalIgnoreCase))
             throw new NmrInputException("ModelHashMismatch",
-                $"The weights file {weightsPath} has SHA-256 {hash} but its card {cardPath} expects {card.WeightsSha256}: the file was changed or belongs to another model.", InputProblem.Data);
+                $"The weights file {weightsPath} has SHA-256 {hash} but its card {cardPath} expects {sha256}: the file was changed or belongs to another model.", InputProblem.Data);
         var network = new UNet(card.Architecture);
         try
         {
+            if (precision == SnrGateCard.Float16) network.to(ScalarType.Float16);
             network.load(weightsPath, strict: true);
+            if (precision == SnrGateCard.Float16) network.to(ScalarType.Float32);
         }
         catch (Exception e) when (e is not NmrInputException)
         {
             network.Dispose();
-            throw new NmrInputException("ModelCardInvalid", $"The weights file {weightsPath} cannot be loaded into the architecture its card {cardPath} describes ({card.Architecture.BaseChannels} base channels, depth {card.Architecture.Depth}, {card.Architecture.InputChannels} input channels): {e.Message} The file is truncated, damaged, or belongs to another architecture.", InputProblem.Data);
+            throw new NmrInputException("ModelCardInvalid", $"The weights file {weightsPath} cannot be loaded into the architecture its card {cardPath} describes ({card.Architecture.BaseChannels} base channels, depth {card.Architecture.Depth}, {card.Architecture.InputChannels} input channels, {precision}): {e.Message} The file is truncated, damaged, or belongs to another architecture.", InputProblem.Data);
         }
-        var device = new Device(deviceType);
         network.to(device);
         network.eval();
         var (n1, n2) = card.ToGrid().MapSize;
@@ -134,7 +174,31 @@ public static class ModelCache
         {
             network.call(zeros(new long[] { 1, card.Architecture.InputChannels, n1, n2 }, device: device));
         }
-        int number = Interlocked.Increment(ref _loadCount);
-        return new LoadedModel(card, network, Path.GetFullPath(weightsPath), cardPath, deviceType, clock.Elapsed.TotalSeconds, number);
+        return network;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="network"/>'s weights to <paramref name="path"/> in <paramref name="precision"/>
+    /// (<see cref="SnrGateCard.Float16"/>: a half-precision copy, half the file), through a temporary file.
+    /// </summary>
+    public static void SaveWeights(UNet network, string path, string precision)
+    {
+        if (precision is not (SnrGateCard.Float32 or SnrGateCard.Float16))
+            throw new ArgumentException($"Precision must be {SnrGateCard.Float32} or {SnrGateCard.Float16}; got '{precision}'.", nameof(precision));
+        AtomicFile.Write(path, tmp =>
+        {
+            if (precision == SnrGateCard.Float16)
+            {
+                using var copy = new UNet(network.Architecture);
+                using (no_grad())
+                {
+                    var source = network.state_dict();
+                    foreach (var (name, p) in copy.state_dict()) p.copy_(source[name].cpu());
+                }
+                copy.to(ScalarType.Float16);
+                copy.save(tmp);
+            }
+            else network.save(tmp);
+        });
     }
 }

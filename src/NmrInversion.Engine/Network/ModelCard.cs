@@ -111,6 +111,38 @@ public sealed class TrainingCard
     public List<InitialWeightsCard>? AveragedWith { get; set; }
 }
 
+/// <summary>
+/// A second network of a model, with the main network's architecture, inputs and grids, that inverts the signals
+/// whose estimated SNR is at least <see cref="Snr"/> (the SNR of a 64 x 64 signal carrying the same information, as the
+/// noise channel reads it: see <see cref="UnetInversion.EffectiveSnr"/>); the main network inverts the rest. One
+/// network trained to resolve narrow pairs draws smooth maps too sharply at low SNR, one trained for those smooth maps
+/// blurs narrow pairs at high SNR; the gate lets each read the signals it is best at.
+/// </summary>
+public sealed class SnrGateCard
+{
+    /// <summary>Weights stored as float32 (TorchSharp's default) or float16 (half the size; run in float32).</summary>
+    public const string Float32 = "float32", Float16 = "float16";
+
+    /// <summary>Signals of estimated SNR at or above this go to the high-SNR network.</summary>
+    public double Snr { get; set; }
+    public string WeightsFile { get; set; } = "";
+    public string WeightsSha256 { get; set; } = "";
+    /// <summary><see cref="Float32"/> or <see cref="Float16"/>.</summary>
+    public string Precision { get; set; } = Float32;
+    /// <summary>How the high-SNR network was trained (its own card's training section).</summary>
+    public TrainingCard? Training { get; set; }
+    /// <summary>Its validation and test metrics on its run's sets.</summary>
+    public MetricsCard? Validation { get; set; }
+    public MetricsCard? Test { get; set; }
+
+    /// <summary>The reason the section is unusable, or null.</summary>
+    internal string? Problem() =>
+        !(Snr > 0) || double.IsInfinity(Snr) ? $"the high-SNR network's gate SNR must be a positive number; got {Snr}"
+        : string.IsNullOrWhiteSpace(WeightsFile) || string.IsNullOrWhiteSpace(WeightsSha256) ? "the high-SNR network names no weights file or hash"
+        : Precision is not (Float32 or Float16) ? $"the high-SNR network's precision must be {Float32} or {Float16}; got '{Precision}'"
+        : null;
+}
+
 /// <summary>A weights file a run started from: its file name and SHA-256.</summary>
 public sealed class InitialWeightsCard
 {
@@ -153,6 +185,8 @@ public sealed class ModelCard
     public TrainingCard Training { get; set; } = new();
     public MetricsCard? Validation { get; set; }
     public MetricsCard? Test { get; set; }
+    /// <summary>Null for a model of one network. Otherwise a second network for signals of high SNR (<see cref="SnrGateCard"/>).</summary>
+    public SnrGateCard? HighSnrNetwork { get; set; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -196,6 +230,13 @@ public sealed class ModelCard
             if (!spec.ChannelNames.SequenceEqual(Inputs.Channels))
                 throw new NmrInputException("ModelCardInvalid", Bad($"its channels [{string.Join(", ", Inputs.Channels)}] are not those this module builds for {spec.Configuration} [{string.Join(", ", spec.ChannelNames)}]"), InputProblem.Data);
             NetworkInputs.Check(spec, Grid.ToGrid());
+            if (HighSnrNetwork is not null)
+            {
+                if (HighSnrNetwork.Problem() is { } problem)
+                    throw new NmrInputException("ModelCardInvalid", Bad(problem), InputProblem.Data);
+                if (spec.Configuration != InputConfiguration.Recipe)
+                    throw new NmrInputException("ModelCardInvalid", Bad($"a high-SNR network needs the recipe's noise channel to read the SNR; the inputs are {spec}"), InputProblem.Data);
+            }
             if (AcquisitionFamily is not null)
             {
                 AcquisitionFamily.Validate();
@@ -214,6 +255,9 @@ public sealed class ModelCard
     /// <summary>A family as JSON (or "null"), to compare two families by value.</summary>
     public static string Describe(AcquisitionFamily? family) => JsonSerializer.Serialize(family, Json);
 
+    /// <summary>Kernels and grids as JSON, to compare two models' by value.</summary>
+    public static string Describe(GridCard grid) => JsonSerializer.Serialize(grid, Json);
+
     public InputSpec ToInputSpec() => Inputs.ToSpec();
 
     /// <summary>Card path for a model path: "x.json" for "x.pt" or "x.json"; "dir/model.json" for a folder.</summary>
@@ -225,6 +269,10 @@ public sealed class ModelCard
 
     /// <summary>The weights file the card names, resolved beside the card.</summary>
     public string WeightsPathBeside(string cardPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cardPath))!, WeightsFile);
+
+    /// <summary>The high-SNR network's weights file, resolved beside the card; null for a model of one network.</summary>
+    public string? HighSnrWeightsPathBeside(string cardPath) =>
+        HighSnrNetwork is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cardPath))!, HighSnrNetwork.WeightsFile);
 
     /// <summary>Lower-case hexadecimal SHA-256 of a file.</summary>
     public static string Sha256Of(string path)

@@ -12,14 +12,22 @@ namespace NmrInversion.Engine.Network;
 public sealed class UnetResult : InversionResult
 {
     public UnetResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
-        string modelName, string modelPath, double amplitude, double? dataConsistencyAlpha = null)
+        string modelName, string modelPath, double amplitude, double? dataConsistencyAlpha = null, double estimatedSnr = double.NaN, bool highSnrNetwork = false)
         : base(dataConsistencyAlpha is null ? "U-Net" : DataConsistencyMethod, distribution, signal, seconds, residualNorm, noiseLevel)
     {
         ModelName = modelName;
         ModelPath = modelPath;
         Amplitude = amplitude;
         DataConsistencyAlpha = dataConsistencyAlpha;
+        EstimatedSnr = estimatedSnr;
+        HighSnrNetwork = highSnrNetwork;
     }
+
+    /// <summary>The SNR the network read from the signal (<see cref="UnetInversion.EffectiveSnr"/>; NaN for the paper's inputs, which have no noise channel).</summary>
+    public double EstimatedSnr { get; }
+
+    /// <summary>True when the model's high-SNR network made the map (<see cref="SnrGateCard"/>), false for its main network.</summary>
+    public bool HighSnrNetwork { get; }
 
     /// <summary>The method name of a result refined by <see cref="UnetInversion.Refine"/>.</summary>
     public const string DataConsistencyMethod = "U-Net+DC";
@@ -30,7 +38,7 @@ public sealed class UnetResult : InversionResult
     /// <summary>Name from the model card.</summary>
     public string ModelName { get; }
 
-    /// <summary>Weights file of the model.</summary>
+    /// <summary>Weights file of the model (its main network's, also when <see cref="HighSnrNetwork"/> made the map).</summary>
     public string ModelPath { get; }
 
     /// <summary>The least-squares scale c >= 0 of the unit-sum map that best fits the data: min ||c K1 F K2^T - S||.</summary>
@@ -147,21 +155,32 @@ public static class UnetInversion
         int inLen = NetworkInputs.Length(spec, model.Grid), plane = n1 * n2, count = inputs.Count;
         var x = new float[count * inLen];
         var svds = new (KernelSvd, KernelSvd)[count];
+        var snrs = new double[count];
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) }, b =>
         {
             svds[b] = SvdsFor(model, inputs[b].Network);
-            NetworkInputs.Fill(inputs[b].Network.Values, svds[b].Item1, svds[b].Item2, spec, x.AsSpan(b * inLen, inLen));
+            var values = inputs[b].Network.Values;
+            double sigmaHat = NetworkInputs.Fill(values, svds[b].Item1, svds[b].Item2, spec, x.AsSpan(b * inLen, inLen));
+            snrs[b] = EffectiveSnr(sigmaHat, values.GetLength(0), values.GetLength(1));
         });
+        // The gate: signals at or above the card's SNR go to the high-SNR network (NaN, paper inputs, never: such cards are refused).
+        var high = model.HighSnrNetwork is null ? new bool[count] : snrs.Select(v => v >= model.GateSnr!.Value).ToArray();
 
-        float[] y;
+        var y = new float[count * plane];
         lock (model.Gate)
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var device = new Device(model.Device);
-            var input = tensor(x, new long[] { count, spec.ChannelCount, n1, n2 }).to(device);
-            var output = model.Network.call(input);
-            y = output.cpu().data<float>().ToArray();
+            foreach (var (network, useHigh) in new[] { (model.Network, false), (model.HighSnrNetwork, true) })
+            {
+                var rows = Enumerable.Range(0, count).Where(b => high[b] == useHigh).ToArray();
+                if (network is null || rows.Length == 0) continue;
+                var part = rows.Length == count ? x : rows.SelectMany(b => x.Skip(b * inLen).Take(inLen)).ToArray();
+                var output = network.call(tensor(part, new long[] { rows.Length, spec.ChannelCount, n1, n2 }).to(device));
+                var maps = output.cpu().data<float>().ToArray();
+                for (int r = 0; r < rows.Length; r++) Array.Copy(maps, r * plane, y, rows[r] * plane, plane);
+            }
         }
 
         var results = new UnetResult[count];
@@ -182,14 +201,23 @@ public static class UnetInversion
                     KernelSvdCache.Shared.Get(signal.Kernels, 2, signal.Axis2, distribution.Axis2));
             var (residual, amplitude) = FitResidual(problem, distribution.Values);
             double? noise = signal.NoiseSigma ?? (double.IsNaN(problem.NoiseEstimate) ? null : problem.NoiseEstimate);
-            results[b] = new UnetResult(distribution, signal, 0, residual, noise, model.Name, model.WeightsPath, amplitude);
+            results[b] = new UnetResult(distribution, signal, 0, residual, noise, model.Name, model.WeightsPath, amplitude,
+                null, snrs[b], high[b]);
         });
         double perSignal = clock.Elapsed.TotalSeconds / count;
         for (int b = 0; b < count; b++)
             results[b] = new UnetResult(results[b].Distribution, results[b].Signal, perSignal, results[b].ResidualNorm, results[b].NoiseLevel,
-                results[b].ModelName, results[b].ModelPath, results[b].Amplitude);
+                results[b].ModelName, results[b].ModelPath, results[b].Amplitude, null, results[b].EstimatedSnr, results[b].HighSnrNetwork);
         return results;
     }
+
+    /// <summary>
+    /// The SNR (max |S| / noise sigma) a network reads from a signal of m1 x m2 points whose estimated relative noise
+    /// level is <paramref name="sigmaHat"/>: that of a 64 x 64 signal carrying the same information,
+    /// 1 / (sigma_hat sqrt(4096 / (m1 m2))), as the recipe's noise channel encodes it. NaN when sigma_hat is NaN.
+    /// </summary>
+    public static double EffectiveSnr(double sigmaHat, int m1, int m2) =>
+        1.0 / (sigmaHat * Math.Sqrt(InputSpec.ReferencePoints / ((double)m1 * m2)));
 
     /// <summary>
     /// Data consistency after the network: non-negative Tikhonov pulled towards the network's map P = c F_net (c its
@@ -220,7 +248,7 @@ public static class UnetInversion
         var refined = new Distribution2D(step.Distribution.Values, map.Axis1, map.Axis2, UnetResult.DataConsistencyMethod);
         var (residual, amplitude) = FitResidual(new CompressedProblem(onMapGrid, KernelSvdCache.Shared), refined.Values);
         var result = new UnetResult(refined, s, network.Seconds + clock.Elapsed.TotalSeconds, residual, network.NoiseLevel,
-            network.ModelName, network.ModelPath, amplitude, step.Alpha);
+            network.ModelName, network.ModelPath, amplitude, step.Alpha, network.EstimatedSnr, network.HighSnrNetwork);
         return (result, step);
     }
 
