@@ -46,8 +46,8 @@ public static class SnrGatedModel
                 throw new NmrInputException("ModelFileMissing", $"The weights file {w} does not exist.", InputProblem.NotFound);
 
         // Loading checks each file's hash and architecture before anything is written.
-        var loaded = ModelCache.Load(high, Path.GetFullPath(highCardPath), highWeights, TorchSharp.DeviceType.CPU);
         ModelCache.Load(main, Path.GetFullPath(mainCardPath), mainWeights, TorchSharp.DeviceType.CPU).Network.Dispose();
+        var loaded = ModelCache.Load(high, Path.GetFullPath(highCardPath), highWeights, TorchSharp.DeviceType.CPU);
         Directory.CreateDirectory(Path.GetDirectoryName(outCard)!);
         try
         {
