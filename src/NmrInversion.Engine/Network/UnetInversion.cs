@@ -176,7 +176,12 @@ public static class UnetInversion
             {
                 var rows = Enumerable.Range(0, count).Where(b => high[b] == useHigh).ToArray();
                 if (network is null || rows.Length == 0) continue;
-                var part = rows.Length == count ? x : rows.SelectMany(b => x.Skip(b * inLen).Take(inLen)).ToArray();
+                var part = x;
+                if (rows.Length < count)
+                {
+                    part = new float[rows.Length * inLen];
+                    for (int r = 0; r < rows.Length; r++) Array.Copy(x, rows[r] * inLen, part, r * inLen, inLen);
+                }
                 var output = network.call(tensor(part, new long[] { rows.Length, spec.ChannelCount, n1, n2 }).to(device));
                 var maps = output.cpu().data<float>().ToArray();
                 for (int r = 0; r < rows.Length; r++) Array.Copy(maps, r * plane, y, rows[r] * plane, plane);
