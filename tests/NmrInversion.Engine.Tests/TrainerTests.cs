@@ -85,6 +85,67 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ExportedCheckpointOfAFinishedRunIsTheRunsModel()
+    {
+        using var folder = new TempFolder();
+        var run = Trainer.Run(Tiny(folder.Sub("r"), 160));
+        var runCard = ModelCard.Load(run.CardPath);
+        string outCard = Path.Combine(folder.Sub("out"), "exported.json");
+        var card = Trainer.ExportCheckpoint(folder.Sub("r"), outCard);
+        // The run's last checkpoint holds its final weights, so the export is the run's own model, figures included.
+        Assert.Equal(File.ReadAllBytes(run.ModelPath), File.ReadAllBytes(Path.ChangeExtension(outCard, ".pt")));
+        Assert.Equal(runCard.Validation!.Loss, card.Validation!.Loss);
+        Assert.Equal(runCard.Validation.MedianChi2D, card.Validation.MedianChi2D);
+        Assert.Equal(runCard.Test!.Chi2D, card.Test!.Chi2D);
+        Assert.Equal(runCard.Test.MedianChi2D, card.Test.MedianChi2D);
+        Assert.Equal(10, card.Training.Steps);
+        Assert.True(card.Training.Completed);
+        var saved = ModelCard.Load(outCard);
+        Assert.Equal("exported.pt", saved.WeightsFile);
+        Assert.Equal(ModelCard.Sha256Of(Path.ChangeExtension(outCard, ".pt")), saved.WeightsSha256);
+        Assert.Equal(runCard.Architecture, saved.Architecture);
+        Assert.Equal(runCard.Training.Recipe, saved.Training.Recipe);
+
+        Assert.Throws<IOException>(() => Trainer.ExportCheckpoint(folder.Sub("r"), outCard));
+        Trainer.ExportCheckpoint(folder.Sub("r"), outCard, force: true);
+        Assert.Equal("CheckpointMissing", Assert.Throws<NmrInputException>(() => Trainer.ExportCheckpoint(folder.Sub("none"), Path.Combine(folder.Sub("out"), "x.json"))).ErrorId);
+        Assert.Equal("ModelPathInvalid", Assert.Throws<NmrInputException>(() => Trainer.ExportCheckpoint(folder.Sub("r"), Path.Combine(folder.Sub("out"), "x.pt"))).ErrorId);
+        Assert.Equal("ModelPathInvalid", Assert.Throws<NmrInputException>(() => Trainer.ExportCheckpoint(folder.Sub("r"), Path.Combine(folder.Sub("r"), "checkpoint-x.json"))).ErrorId);
+        Assert.False(File.Exists(Path.Combine(folder.Sub("out"), "x.json")));
+    }
+
+    [Fact]
+    public void ExportedCheckpointOfAStoppedRunCarriesItsStepAndMeasuresItsWeights()
+    {
+        using var folder = new TempFolder();
+        using var cts = new CancellationTokenSource();
+        var options = Tiny(folder.Sub("r"), 480);
+        var stopped = Trainer.Run(options, progress: p => { if (p.Step == 13) cts.Cancel(); }, cancel: cts.Token);
+        Assert.False(stopped.Completed);
+        Assert.Null(ModelCard.Load(stopped.CardPath).Test);   // a stopped run's own card has no test figures
+
+        var card = Trainer.ExportCheckpoint(folder.Sub("r"), Path.Combine(folder.Path, "step13.json"));
+        Assert.Equal(13, card.Training.Steps);
+        Assert.Equal(13 * 16, card.Training.Samples);
+        Assert.Equal(30, card.Training.HorizonSteps);
+        Assert.False(card.Training.Completed);
+        Assert.Equal(File.ReadAllBytes(stopped.ModelPath), File.ReadAllBytes(Path.Combine(folder.Path, "step13.pt")));
+        // Its figures are those of its weights on the run's fixed sets, measured independently here.
+        var heldOut = new TrainingData(options.Grid, options.Inputs, options.Recipe.HeldOut(), options.Family);
+        using var net = new UNet(card.Architecture);
+        net.load(Path.Combine(folder.Path, "step13.pt"));
+        var cpu = new TorchSharp.torch.Device(TorchSharp.DeviceType.CPU);
+        var val = Trainer.Evaluate(net, heldOut.Make(options.ValidationSeed, 0, 64), options.Inputs.Configuration, cpu, options.ValidationSeed, shape: options.Loss);
+        var test = Trainer.Evaluate(net, heldOut.Make(options.TestSeed, 0, 32), options.Inputs.Configuration, cpu, options.TestSeed, shape: options.Loss);
+        Assert.Equal(val.Loss, card.Validation!.Loss);
+        Assert.Equal(test.MedianChi2D, card.Test!.MedianChi2D);
+        Assert.Equal(32, card.Test.Count);
+        // ... and not the figures of the finished run, which trains on to different weights.
+        var finished = Trainer.Run(Trainer.OptionsFromCheckpoint(folder.Sub("r")), resume: true);
+        Assert.NotEqual(finished.Validation!.Loss, card.Validation.Loss);
+    }
+
+    [Fact]
     public void ResumeRefusesADifferentRun()
     {
         using var folder = new TempFolder();

@@ -36,6 +36,28 @@ Describe 'Start-NmrTraining' {
         $more.Resumed | Should -BeTrue
     }
 
+    It 'writes the run''s latest checkpoint as a model with figures measured on its sets (examples/Export-TrainingCheckpoint.ps1)' {
+        $export = Join-Path $PSScriptRoot '../../examples/Export-TrainingCheckpoint.ps1'
+        $out = Join-Path $script:runDir 'exported/at-checkpoint.json'
+        $made = & $export -RunDirectory $script:runDir -OutputPath $out
+        # The run ended (22 steps after the resume above), so its checkpoint holds the weights of its model.
+        $made.Steps | Should -Be 22
+        $made.Completed | Should -BeTrue
+        (Get-FileHash $made.Weights).Hash | Should -Be (Get-FileHash $script:model).Hash
+        $runCard = Get-Content ([IO.Path]::ChangeExtension($script:model, '.json')) -Raw | ConvertFrom-Json
+        $card = Get-Content $out -Raw | ConvertFrom-Json
+        $card.WeightsFile | Should -Be 'at-checkpoint.pt'
+        $card.Test.MedianChi2D | Should -Be $runCard.Test.MedianChi2D
+        $card.Validation.Loss | Should -Be $runCard.Validation.Loss
+        $made.TestMedianChi2D | Should -Be $runCard.Test.MedianChi2D
+        $signal = New-NmrDistribution -Preset D -Points 16 | New-NmrSignal -Snr 200 -Seed 1 @grid
+        $a = $signal | Invoke-NmrUnetInversion -ModelPath $out
+        $b = $signal | Invoke-NmrUnetInversion -ModelPath $script:model
+        ($a | Measure-NmrChi -Reference $b.Distribution).Chi2D | Should -Be 0
+        { & $export -RunDirectory $script:runDir -OutputPath $out } | Should -Throw '*exists*-Force*'
+        { & $export -RunDirectory (Join-Path $script:runDir 'no-such-run') -OutputPath (Join-Path $script:runDir 'x.json') } | Should -Throw '*No checkpoint*'
+    }
+
     It 'refuses to start over an existing run' {
         $e = Get-ErrorRecord { Start-NmrTraining $script:runDir -GridSize 16 -Samples 16 -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'RunDirectoryInUse*'

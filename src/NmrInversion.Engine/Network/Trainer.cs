@@ -479,6 +479,87 @@ public sealed class Trainer
         };
     }
 
+    /// <summary>
+    /// Writes the latest checkpoint of the run in <paramref name="runDirectory"/> as a model, without stopping or
+    /// finishing the run: its weights copied to <paramref name="outputCardPath"/> with the extension .pt, and beside them a
+    /// card with the run's recipe and architecture at the checkpoint's step, samples and time, and validation and test
+    /// figures measured now on the run's own fixed sets, exactly as the run measures them when it ends. The run may be
+    /// training meanwhile (a checkpoint written during the copy is picked up). Throws CheckpointMissing or
+    /// CheckpointInvalid for a folder without a usable checkpoint, an IOException when a file would be replaced without
+    /// <paramref name="force"/>. The figures are measured on <paramref name="device"/> (cpu when not given).
+    /// </summary>
+    public static ModelCard ExportCheckpoint(string runDirectory, string outputCardPath, bool force = false, string? device = null)
+    {
+        string dir = Path.GetFullPath(runDirectory);
+        string outCard = Path.GetFullPath(outputCardPath);
+        if (!string.Equals(Path.GetExtension(outCard), ".json", StringComparison.OrdinalIgnoreCase))
+            throw new NmrInputException("ModelPathInvalid", $"The model to write is a card NAME.json (its weights go to NAME.pt beside it); got {outputCardPath}.");
+        string outWeights = Path.ChangeExtension(outCard, ".pt");
+        if (string.Equals(Path.GetDirectoryName(outCard), dir.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal)
+            && Path.GetFileName(outCard).StartsWith("checkpoint", StringComparison.Ordinal))
+            throw new NmrInputException("ModelPathInvalid", $"{outputCardPath} would be taken for the run's own checkpoint files (and removed by its next checkpoint); choose another name.");
+        var state = ReadState(dir);
+        if (!force && new[] { outCard, outWeights }.FirstOrDefault(File.Exists) is { } existing)
+            throw new IOException($"File '{existing}' exists; pass -Force to replace it.");
+
+        // A running training replaces its checkpoint files every few minutes: if the named weights went away between
+        // reading the state and copying them, the state names the new ones.
+        Directory.CreateDirectory(Path.GetDirectoryName(outCard)!);
+        for (int attempt = 0; ; attempt++)
+        {
+            string weights = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
+            try
+            {
+                AtomicFile.Write(outWeights, p => File.Copy(weights, p, overwrite: true));
+                break;
+            }
+            catch (FileNotFoundException) when (attempt < 3)
+            {
+                state = ReadState(dir);
+            }
+            catch (FileNotFoundException)
+            {
+                throw new NmrInputException("CheckpointInvalid", $"The checkpoint in {dir} names {Path.GetFileName(weights)}, which does not exist.", InputProblem.NotFound);
+            }
+        }
+
+        var options = OptionsFromCheckpoint(dir);
+        var card = state.Card;
+        TorchRuntime.EnsureLoaded();
+        var dev = new Device(TorchRuntime.ResolveDevice(string.IsNullOrEmpty(device) ? "cpu" : device));
+        var heldOut = new TrainingData(options.Grid, options.Inputs, options.Recipe.HeldOut(), options.Family);
+        var cfg = options.Inputs.Configuration;
+        MetricsCard val;
+        MetricsCard? test = null;
+        using (var model = new UNet(card.Architecture))
+        {
+            try
+            {
+                model.load(outWeights);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                File.Delete(outWeights);
+                throw new NmrInputException("CheckpointInvalid", $"The checkpoint weights in {dir} do not load into the run's {card.Architecture} U-Net: {e.Message}", InputProblem.Data);
+            }
+            model.to(dev);
+            val = Evaluate(model, heldOut.Make(options.ValidationSeed, 0, options.ValidationSize), cfg, dev, options.ValidationSeed, shape: card.Training.Loss);
+            if (options.TestSize > 0)
+                test = Evaluate(model, heldOut.Make(options.TestSeed, 0, options.TestSize), cfg, dev, options.TestSeed, shape: card.Training.Loss);
+        }
+        card.CreatedUtc = DateTime.UtcNow;
+        card.Validation = val;
+        card.Test = test;
+        card.Training.FinalValidationLoss = val.Loss;
+        card.Training.BestValidationLoss = Math.Min(card.Training.BestValidationLoss, val.Loss);
+        card.Training.Completed = card.Training.HorizonSteps > 0 && card.Training.Steps >= card.Training.HorizonSteps;
+        card.WeightsFile = Path.GetFileName(outWeights);
+        card.WeightsSha256 = ModelCard.Sha256Of(outWeights);
+        card.Save(outCard);
+        ModelCache.Forget(outWeights);
+        return card;
+    }
+
     private static void CheckSameRun(CheckpointState state, TrainerOptions o, UNetArchitecture arch)
     {
         var card = state.Card;
