@@ -14,6 +14,10 @@ BeforeAll {
     $script:pinned = [ordered]@{
         A = 0.09468904263547225; B = 0.7741462964585544; C = 0.08405361655734173; D = 0.036255905627513754; E = 0.0614857921386155; F = 0.016139960191169717; G = 0.0288756896661689; H = 0.06485305418669109
     }
+    # The same at SNR 20: a model of two networks inverts these with its main network, those above with its high-SNR one.
+    $script:pinned20 = [ordered]@{
+        A = 6.981600277836603; B = 0.34022590478338205; C = 0.5273295722060233; D = 0.3890904265528299; E = 0.5061909985207986; F = 0.15156055610486902; G = 0.16057512781186153; H = 4.0476308345197785
+    }
 }
 
 Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
@@ -23,6 +27,8 @@ Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
         $at200 = @($signals | Where-Object Snr -EQ 200)
         $script:chi = @{}
         foreach ($c in $at200 | Invoke-NmrUnetInversion -WarningAction SilentlyContinue | Measure-NmrChi) { $script:chi[$c.Preset] = $c }
+        $script:chi20 = @{}
+        foreach ($c in @($signals | Where-Object Snr -EQ 20) | Invoke-NmrUnetInversion -WarningAction SilentlyContinue | Measure-NmrChi) { $script:chi20[$c.Preset] = $c }
     }
 
     It 'has a model card that matches its weights and names its recipe' {
@@ -96,5 +102,12 @@ Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
         $chi.Snr | Should -Be 200
         $chi.Chi2D | Should -BeGreaterThan (0.99 * $script:pinned[$_])
         $chi.Chi2D | Should -BeLessThan (1.01 * $script:pinned[$_])
+    }
+
+    It 'reproduces its pinned SNR-20 benchmark chi within 1% (preset <_>)' -ForEach @('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H') {
+        $chi = $script:chi20[$_]
+        $chi.Snr | Should -Be 20
+        $chi.Chi2D | Should -BeGreaterThan (0.99 * $script:pinned20[$_])
+        $chi.Chi2D | Should -BeLessThan (1.01 * $script:pinned20[$_])
     }
 }
