@@ -55,7 +55,7 @@ Describe 'Start-NmrTraining' {
         $b = $signal | Invoke-NmrUnetInversion -ModelPath $script:model
         ($a | Measure-NmrChi -Reference $b.Distribution).Chi2D | Should -Be 0
         { & $export -RunDirectory $script:runDir -OutputPath $out } | Should -Throw '*exists*-Force*'
-        { & $export -RunDirectory (Join-Path $script:runDir 'no-such-run') -OutputPath (Join-Path $script:runDir 'x.json') } | Should -Throw '*No checkpoint*'
+        { & $export -RunDirectory (Join-Path $script:runDir 'no-such-run') -OutputPath (Join-Path $script:runDir 'x.json') } | Should -Throw '*No training checkpoint*'
     }
 
     It 'refuses to start over an existing run' {

@@ -224,7 +224,7 @@ public sealed class Trainer
     {
         string path = Path.Combine(runDirectory, CheckpointStateFile);
         if (!File.Exists(path))
-            throw new NmrInputException("CheckpointMissing", $"No checkpoint to resume in {runDirectory} ({CheckpointStateFile} not found).", InputProblem.NotFound);
+            throw new NmrInputException("CheckpointMissing", $"No training checkpoint in {runDirectory} ({CheckpointStateFile} not found): not the run folder of a Start-NmrTraining run.", InputProblem.NotFound);
         try
         {
             return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), Json)
