@@ -186,9 +186,10 @@ public sealed class Trainer
     }
 
     /// <summary>Reads the options of the run in <paramref name="runDirectory"/> from its checkpoint (for -Resume).</summary>
-    public static TrainerOptions OptionsFromCheckpoint(string runDirectory)
+    public static TrainerOptions OptionsFromCheckpoint(string runDirectory) => OptionsFrom(ReadState(runDirectory), runDirectory);
+
+    private static TrainerOptions OptionsFrom(CheckpointState state, string runDirectory)
     {
-        var state = ReadState(runDirectory);
         var card = state.Card;
         var t = card.Training;
         return new TrainerOptions
@@ -523,7 +524,7 @@ public sealed class Trainer
             }
         }
 
-        var options = OptionsFromCheckpoint(dir);
+        var options = OptionsFrom(state, dir);   // the state whose weights were copied
         var card = state.Card;
         TorchRuntime.EnsureLoaded();
         var dev = new Device(TorchRuntime.ResolveDevice(string.IsNullOrEmpty(device) ? "cpu" : device));
