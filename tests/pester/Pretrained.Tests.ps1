@@ -24,11 +24,13 @@ Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
     BeforeAll {
         # The benchmark's 24 signals exactly as Reproduce-Paper.ps1 makes them (noise seeds follow the position in the call).
         $signals = New-NmrDistribution -Preset A, B, C, D, E, F, G, H | New-NmrSignal -Snr 20, 200, 2000 -Seed 1
-        $at200 = @($signals | Where-Object Snr -EQ 200)
+        # One call per SNR, as examples/Publish-Model.ps1 measures the pins; keyed 'A/200'.
         $script:chi = @{}
-        foreach ($c in $at200 | Invoke-NmrUnetInversion -WarningAction SilentlyContinue | Measure-NmrChi) { $script:chi[$c.Preset] = $c }
-        $script:chi20 = @{}
-        foreach ($c in @($signals | Where-Object Snr -EQ 20) | Invoke-NmrUnetInversion -WarningAction SilentlyContinue | Measure-NmrChi) { $script:chi20[$c.Preset] = $c }
+        foreach ($snr in 20, 200) {
+            foreach ($c in @($signals | Where-Object Snr -EQ $snr) | Invoke-NmrUnetInversion -WarningAction SilentlyContinue | Measure-NmrChi) {
+                $script:chi["$($c.Preset)/$snr"] = $c
+            }
+        }
     }
 
     It 'has a model card that matches its weights and names its recipe' {
@@ -97,17 +99,13 @@ Describe 'The shipped U-Net' -Skip:(-not $script:shipped) {
         $pm.Fraction | Should -BeGreaterThan 0.5
     }
 
-    It 'reproduces its pinned SNR-200 benchmark chi within 1% (preset <_>)' -ForEach @('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H') {
-        $chi = $script:chi[$_]
-        $chi.Snr | Should -Be 200
-        $chi.Chi2D | Should -BeGreaterThan (0.99 * $script:pinned[$_])
-        $chi.Chi2D | Should -BeLessThan (1.01 * $script:pinned[$_])
-    }
-
-    It 'reproduces its pinned SNR-20 benchmark chi within 1% (preset <_>)' -ForEach @('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H') {
-        $chi = $script:chi20[$_]
-        $chi.Snr | Should -Be 20
-        $chi.Chi2D | Should -BeGreaterThan (0.99 * $script:pinned20[$_])
-        $chi.Chi2D | Should -BeLessThan (1.01 * $script:pinned20[$_])
+    It 'reproduces its pinned SNR-<Snr> benchmark chi within 1% (preset <Preset>)' -ForEach @(
+        foreach ($snr in 200, 20) { foreach ($preset in 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H') { @{ Preset = $preset; Snr = $snr } } }
+    ) {
+        $chi = $script:chi["$Preset/$Snr"]
+        $pin = if ($Snr -eq 200) { $script:pinned[$Preset] } else { $script:pinned20[$Preset] }
+        $chi.Snr | Should -Be $Snr
+        $chi.Chi2D | Should -BeGreaterThan (0.99 * $pin)
+        $chi.Chi2D | Should -BeLessThan (1.01 * $pin)
     }
 }
