@@ -7,7 +7,7 @@ using NmrInversion.Engine.Signals;
 namespace NmrInversion.Commands;
 
 /// <summary>
-/// <para type="synopsis">Reads measured (or exported) NMR signals from files: delimited text, NmrInversion JSON, Magritek Spinsolve, Bruker minispec and Oxford Instruments GeoSpec.</para>
+/// <para type="synopsis">Reads measured (or exported) NMR signals from files: delimited text, NmrInversion JSON, Magritek Spinsolve, Bruker minispec, Oxford Instruments GeoSpec and Tecmag TNMR (.tnt).</para>
 /// </summary>
 [Cmdlet(VerbsData.Import, "NmrSignal")]
 [OutputType(typeof(Signal2D))]
@@ -41,11 +41,11 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
     [ValidateSet("s/m2", "s/mm2", "ms/um2")]
     public string BUnit { get; set; } = "s/m2";
 
-    /// <summary>First acquisition axis values (t1 or b; in -TimeUnit/-BUnit) for a bare matrix or a one-column decay.</summary>
+    /// <summary>First acquisition axis values (t1 or b; in -TimeUnit/-BUnit) for a bare matrix or a one-column decay, or to replace the recovery delays (echo times of a 1D decay) a Tecmag .tnt file's pulse sequence gives.</summary>
     [Parameter]
     public double[]? Axis1 { get; set; }
 
-    /// <summary>Second acquisition axis values (t2 or b) for a bare matrix.</summary>
+    /// <summary>Second acquisition axis values (t2 or b) for a bare matrix, or to replace the echo times of a 2D Tecmag .tnt file.</summary>
     [Parameter]
     public double[]? Axis2 { get; set; }
 

@@ -15,17 +15,21 @@ public class FormatDetectionTests
     [InlineData("geospec_txt/CPMG_bunter.txt", SignalFormat.GeoSpec)]
     [InlineData("csv/IR_sandstone.csv", SignalFormat.Csv)]
     [InlineData("csv/PFG_water.csv", SignalFormat.Csv)]
+    [InlineData("tecmag_tnt/IR_silicon_oil.tnt", SignalFormat.Tecmag)]
+    [InlineData("tecmag_tnt/CPMG_silicon_oil.tnt", SignalFormat.Tecmag)]
     public void RecognisesEachExampleFile(string file, SignalFormat expected) =>
         Assert.Equal(expected, FormatDetection.Detect(TestData.Real(file)));
 
     [Fact]
     public void BinaryFilesAreRefusedNamingTheFileAndWhatWasFound()
     {
-        string path = TestData.Real("tecmag_tnt/IR_silicon_oil.tnt");
+        // Binary bytes that start almost like a .tnt ("TNT1.00x": no version number) are not one.
+        string path = Path.Combine(TestData.NewFolder(), "fid");
+        File.WriteAllBytes(path, new byte[] { 0x54, 0x4E, 0x54, 0x31, 0x2E, 0x30, 0x30, 0x78, 0x10, 0, 0, 0, 0xF0, 0xFF, 0xFF, 0xFF });
         var e = Assert.Throws<NmrInputException>(() => SignalImport.Read(path, new ImportOptions()));
         Assert.Equal("FormatNotRecognized", e.ErrorId);
-        Assert.Contains("IR_silicon_oil.tnt", e.Message);
-        Assert.Contains("TNT1", e.Message);
+        Assert.Contains("fid", e.Message);
+        Assert.Contains("TNT1.00x", e.Message);
         Assert.Contains("expected", e.Message);
     }
 

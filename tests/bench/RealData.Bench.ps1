@@ -14,6 +14,8 @@ $cases = @(
     @{ File = 'geospec_txt/CPMG_bunter.txt'; A = @{}; R1 = (& $ax T2 1e-4 10); R2 = $none }
     @{ File = 'geospec_txt/IR_bunter.txt'; A = @{}; R1 = (& $ax T1 1e-5 10); R2 = $none }
     @{ File = 'csv/PFG_water.csv'; A = @{ Experiment = 'D'; BUnit = 'ms/um2' }; R1 = (& $ax D 1e-11 1e-7); R2 = $none }
+    @{ File = 'tecmag_tnt/CPMG_silicon_oil.tnt'; A = @{}; R1 = (& $ax T2 1e-4 10); R2 = $none }
+    @{ File = 'tecmag_tnt/IR_silicon_oil.tnt'; A = @{ EstimateInversionEfficiency = $true }; R1 = (& $ax T1 1e-5 10); R2 = $none }
 )
 foreach ($c in $cases) {
     $a = $c.A

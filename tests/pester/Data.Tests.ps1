@@ -46,10 +46,45 @@ Describe 'Import-NmrSignal on real instrument files' {
         (Import-NmrSignal (Join-Path $real 'csv/CPMG_graphene.csv') -Experiment T2).Size | Should -Be '32'
     }
 
-    It 'refuses a binary Tecmag file naming it and what was expected' {
-        $e = Get-ErrorRecord { Import-NmrSignal (Join-Path $real 'tecmag_tnt/IR_silicon_oil.tnt') -ErrorAction Stop }
+    It 'reads the Tecmag TNMR files: 16 inversion delays from the delay table, 5000 echoes at Echo_Time 200 us' {
+        $ir, $cpmg = Get-ChildItem (Join-Path $real 'tecmag_tnt') -Filter *.tnt | Sort-Object Name -Descending | Import-NmrSignal
+        $ir.Provenance['Format'] | Should -Be 'Tecmag'
+        $ir.Experiment | Should -Be 'T1'
+        $ir.Kernels.Kernel1 | Should -Be 'InversionRecovery'
+        $ir.Axis1.Count | Should -Be 16
+        $ir.Axis1.Values[0] | Should -Be 0.00009
+        $ir.Axis1.Maximum | Should -Be 9.99999
+        $ir.Provenance['Axis1Source'] | Should -Match 'de0:2.*first 16 of 20'
+        $cpmg.Experiment | Should -Be 'T2'
+        $cpmg.Axis1.Count | Should -Be 5000
+        $cpmg.Axis1.Values[0] | Should -Be 0.0002
+        $cpmg.NoiseSigma | Should -BeGreaterThan 0
+    }
+
+    It 'refuses other binary files naming them and what was expected' {
+        $path = Join-Path $TestDrive 'fid'
+        [IO.File]::WriteAllBytes($path, [byte[]](0x10, 0, 0, 0, 0xF0, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4))
+        $e = Get-ErrorRecord { Import-NmrSignal $path -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'FormatNotRecognized,*'
-        $e.Exception.Message | Should -Match 'IR_silicon_oil\.tnt.*binary.*expected'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        $e.Exception.Message | Should -Match 'fid.*binary.*expected'
+    }
+
+    It 'reports TecmagDelayTableMissing for a .tnt of records whose sequence has no delay table, and takes -Axis1 instead' {
+        $bytes = [IO.File]::ReadAllBytes((Join-Path $real 'tecmag_tnt/IR_silicon_oil.tnt'))
+        $text = [Text.Encoding]::Latin1.GetString($bytes)
+        $at = $text.IndexOf('de0:2' + [char]0xC0)
+        $bytes[$at + 5] = 0x00   # the table's length prefix (192) becomes 0: no table
+        $path = Join-Path $TestDrive 'no-table.tnt'
+        [IO.File]::WriteAllBytes($path, $bytes)
+        $e = Get-ErrorRecord { Import-NmrSignal $path -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'TecmagDelayTableMissing,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        $e.Exception.Message | Should -Match 'no-table\.tnt.*-Axis1'
+        $tau = foreach ($k in 0..15) { 0.1 * [math]::Pow(10, $k / 3) }
+        $s = Import-NmrSignal $path -Axis1 $tau -TimeUnit ms
+        [math]::Abs($s.Axis1.Values[0] - 1e-4) | Should -BeLessThan 1e-15
+        $s.Provenance['Axis1Source'] | Should -Be 'parameter'
     }
 }
 

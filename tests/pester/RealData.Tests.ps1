@@ -222,3 +222,40 @@ Describe 'minispec and GeoSpec 1D files' {
         Test-JsonRoundTrip $m.Distribution 'mtgv1d' | Should -BeTrue
     }
 }
+
+Describe 'Tecmag TNMR files (silicone oil, 1D)' {
+    BeforeAll {
+        $s = Import-NmrSignal (Join-Path $real 'tecmag_tnt/CPMG_silicon_oil.tnt')
+        $script:cpmg = Set-RelaxationGrid $s (New-Axis T2 1e-4 10) ([NmrInversion.Engine.Grids.RelaxationAxis]::Single())
+        $script:cpmgTik = Invoke-NmrTikhonov $script:cpmg
+    }
+
+    It 'CPMG (5000 echoes): Tikhonov and MTGV fit it and their log-mean T2 agree within 5%' {
+        $m = Invoke-NmrMtgv $script:cpmg
+        # 1.48 and 1.50: the echo train alternates slightly between odd and even echoes, which no T2 distribution fits.
+        $script:cpmgTik.Misfit | Should -BeLessThan 1.6
+        $m.Misfit | Should -BeLessThan 1.6
+        $lt = Get-LogMean $script:cpmgTik.Distribution
+        $lm = Get-LogMean $m.Distribution
+        [math]::Abs($lt - $lm) | Should -BeLessThan ([math]::Log10(1.05)) -Because "log-means $lt (Tikhonov) and $lm (MTGV)"
+    }
+
+    It 'inversion recovery (16 delays): the T1 peak is within 10% of the zero crossing''s T1 = t0 / ln(1 + kappa), and above T2' {
+        $s = Import-NmrSignal (Join-Path $real 'tecmag_tnt/IR_silicon_oil.tnt') -EstimateInversionEfficiency
+        $kappa = $s.Kernels.InversionEfficiency
+        # Independent of the inversion: kappa from the first and last points, the zero crossing t0 interpolated linearly.
+        $y = foreach ($i in 0..15) { $s.Values[$i, 0] }
+        $t = $s.Axis1.Values
+        $kappaData = - $y[0] / $y[15]
+        [math]::Abs($kappa - $kappaData) | Should -BeLessThan 0.02 -Because "fitted kappa $kappa, first/last points $kappaData"
+        $k = (0..14 | Where-Object { $y[$_] -lt 0 -and $y[$_ + 1] -ge 0 })[0]
+        $t0 = $t[$k] + ($t[$k + 1] - $t[$k]) * (- $y[$k]) / ($y[$k + 1] - $y[$k])
+        $expected = $t0 / [math]::Log(1 + $kappaData)
+        $s = Set-RelaxationGrid $s (New-Axis T1 1e-5 10) ([NmrInversion.Engine.Grids.RelaxationAxis]::Single())
+        $r = Invoke-NmrTikhonov $s
+        $r.Misfit | Should -BeLessThan 2.5
+        $peak = $r | Get-NmrPeak | Sort-Object Fraction -Descending | Select-Object -First 1
+        [math]::Abs($peak.T1 / $expected - 1) | Should -BeLessThan 0.10 -Because "T1 peak $($peak.T1) s against $expected s from the zero crossing"
+        [math]::Log10($peak.T1) | Should -BeGreaterThan (Get-LogMean $script:cpmgTik.Distribution)
+    }
+}

@@ -17,12 +17,15 @@ public enum SignalFormat
     Minispec,
     /// <summary>Oxford Instruments GeoSpec text export.</summary>
     GeoSpec,
+    /// <summary>Tecmag TNMR .tnt (binary).</summary>
+    Tecmag,
 }
 
 /// <summary>
 /// Recognises a measurement's format: a folder or file with an <c>acqu.par</c> beside it is Spinsolve; otherwise the
-/// first bytes decide: '{' is our JSON, "[GITData]" GeoSpec, index/time/amplitude tab-separated lines (or a .dps
-/// extension) minispec, other text delimited text. Binary files are refused with the bytes found.
+/// first bytes decide: "TNT1.nnn" is Tecmag TNMR, '{' is our JSON, "[GITData]" GeoSpec, index/time/amplitude
+/// tab-separated lines (or a .dps extension) minispec, other text delimited text. Other binary files are refused with
+/// the bytes found.
 /// </summary>
 public static class FormatDetection
 {
@@ -43,10 +46,11 @@ public static class FormatDetection
 
         byte[] head = ReadHead(path);
         if (head.Length == 0)
-            throw new NmrInputException("FileEmpty", $"File '{path}' is empty; expected a measurement (delimited text, JSON, Spinsolve, minispec .dps or GeoSpec .txt).", InputProblem.Data);
+            throw new NmrInputException("FileEmpty", $"File '{path}' is empty; expected a measurement (delimited text, JSON, Spinsolve, minispec .dps, GeoSpec .txt or Tecmag .tnt).", InputProblem.Data);
+        if (Tecmag.LooksLikeTecmag(head)) return SignalFormat.Tecmag;
         if (IsBinary(head))
             throw new NmrInputException("FormatNotRecognized",
-                $"File '{path}' is binary (starts with {Describe(head)}); expected a text measurement: delimited text (CSV/TSV), NmrInversion JSON, a Spinsolve data file with acqu.par, a minispec .dps or a GeoSpec .txt. Binary formats such as Tecmag .tnt are not read: export the data as text.", InputProblem.Data);
+                $"File '{path}' is binary (starts with {Describe(head)}); expected a text measurement: delimited text (CSV/TSV), NmrInversion JSON, a Spinsolve data file with acqu.par, a minispec .dps or a GeoSpec .txt; of binary formats only Tecmag TNMR .tnt is read. Export other binary data (Bruker TopSpin ser/fid, for example) as text.", InputProblem.Data);
         string text = Encoding.UTF8.GetString(head).TrimStart('\uFEFF');
         if (SignalJson.LooksLikeJson(text)) return SignalFormat.Json;
         if (GeoSpec.LooksLikeGeoSpec(text)) return SignalFormat.GeoSpec;

@@ -22,6 +22,7 @@ public static class SignalImport
                 SignalFormat.Spinsolve => Spinsolve.Read(path, options),
                 SignalFormat.Minispec => Minispec.Read(path, options),
                 SignalFormat.GeoSpec => GeoSpec.Read(path, options),
+                SignalFormat.Tecmag => Tecmag.Read(path, options),
                 _ => throw new NmrInputException("FormatInvalid", $"Unknown format {options.Format}."),
             };
         }
