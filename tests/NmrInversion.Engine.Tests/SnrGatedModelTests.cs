@@ -113,15 +113,25 @@ public class SnrGatedModelTests : IClassFixture<SnrGatedModelTests.TwoModels>
     [Fact]
     public void AModelOfTwoNetworksIsRefusedWhenTheyDoNotReadTheSameSignals()
     {
-        string dir = _two.Folder.Sub("wide");
+        // A copy of the high-SNR model trained for saturation instead of inversion recovery: other kernels.
+        string dir = _two.Folder.Sub("other-kernel");
         Directory.CreateDirectory(dir);
         File.Copy(_two.High.ModelPath, Path.Combine(dir, "model.pt"));
-        string wide = Path.Combine(dir, "model.json");
-        File.WriteAllText(wide, File.ReadAllText(_two.High.CardPath).Replace("\"BaseChannels\": 4", "\"BaseChannels\": 8"));
-        var e = Assert.Throws<NmrInputException>(() => SnrGatedModel.Write(_two.Low.CardPath, wide, 100, _two.Folder.Sub("bad/model.json")));
+        string other = Path.Combine(dir, "model.json");
+        File.WriteAllText(other, File.ReadAllText(_two.High.CardPath).Replace("\"InversionRecovery\"", "\"SaturationRecovery\""));
+        var e = Assert.Throws<NmrInputException>(() => SnrGatedModel.Write(_two.Low.CardPath, other, 100, _two.Folder.Sub("bad/model.json")));
         Assert.Equal("ModelsIncompatible", e.ErrorId);
-        Assert.Contains("architectures differ", e.Message);
+        Assert.Contains("kernels or grids differ", e.Message);
         Assert.False(Directory.Exists(_two.Folder.Sub("bad")));
+        // A card that claims another width than its weights have is refused when the weights are loaded, before anything is written.
+        string liar = _two.Folder.Sub("liar");
+        Directory.CreateDirectory(liar);
+        File.Copy(_two.High.ModelPath, Path.Combine(liar, Path.GetFileName(_two.High.ModelPath)));
+        File.WriteAllText(Path.Combine(liar, "model.json"), File.ReadAllText(_two.High.CardPath).Replace("\"BaseChannels\": 4", "\"BaseChannels\": 8"));
+        e = Assert.Throws<NmrInputException>(() => SnrGatedModel.Write(_two.Low.CardPath, Path.Combine(liar, "model.json"), 100, _two.Folder.Sub("bad/model.json")));
+        Assert.Equal("ModelCardInvalid", e.ErrorId);
+        Assert.False(File.Exists(_two.Folder.Sub("bad/model-high-snr.pt")));
+        Assert.Equal("PrecisionInvalid", Assert.Throws<NmrInputException>(() => SnrGatedModel.Write(_two.Low.CardPath, _two.High.CardPath, 100, _two.Folder.Sub("bad/model.json"), mainPrecision: "bfloat16")).ErrorId);
         foreach (double gate in new[] { 0.0, -5, double.NaN, double.PositiveInfinity })
             Assert.Equal("GateSnrInvalid", Assert.Throws<NmrInputException>(() => SnrGatedModel.Write(_two.Low.CardPath, _two.High.CardPath, gate, _two.Folder.Sub("bad/model.json"))).ErrorId);
         // A gated model cannot be gated again.
@@ -134,6 +144,59 @@ public class SnrGatedModelTests : IClassFixture<SnrGatedModelTests.TwoModels>
         Assert.Equal(before, ModelCard.Sha256Of(_two.Folder.Sub("once/model-high-snr.pt")));
         SnrGatedModel.Write(_two.High.CardPath, _two.Low.CardPath, 100, once, force: true);
         Assert.NotEqual(before, ModelCard.Sha256Of(_two.Folder.Sub("once/model-high-snr.pt")));
+    }
+
+    [Fact]
+    public void AWiderHighSnrNetworkJoinsAFloat16MainNetworkAndTheMainOneSeedsATrainingRun()
+    {
+        var wide = Trainer.Run(new TrainerOptions
+        {
+            Grid = NetworkGrid.Paper(16), RunDirectory = _two.Folder.Sub("wide6"), BaseChannels = 6, Depth = 2, BatchSize = 16,
+            Samples = 64, ValidationSize = 16, TestSize = 16, ValidationInterval = 5, Name = "wide6", Seed = 3,
+        });
+        string card = _two.Folder.Sub("mixed/model.json");
+        SnrGatedModel.Write(_two.Low.CardPath, wide.CardPath, 100, card, mainPrecision: SnrGateCard.Float16);
+        var gated = ModelCache.Get(card);
+        Assert.Equal(SnrGateCard.Float16, gated.Card.Precision);
+        Assert.Equal(4, gated.Card.Architecture.BaseChannels);
+        Assert.Equal(6, gated.Card.HighSnrNetwork!.Architecture!.BaseChannels);
+        Assert.Equal(wide.Card.ParameterCount, gated.Card.HighSnrNetwork.ParameterCount);
+        Assert.Equal(6, gated.Card.HighSnrArchitecture!.BaseChannels);
+        // Same width: no architecture of its own is recorded.
+        SnrGatedModel.Write(_two.Low.CardPath, _two.High.CardPath, 100, _two.Folder.Sub("same/model.json"));
+        Assert.Null(ModelCard.Load(_two.Folder.Sub("same/model.json")).HighSnrNetwork!.Architecture);
+
+        var signals = Signals(gated.Grid);
+        var results = UnetInversion.Invert(gated, signals);
+        var byLow = UnetInversion.Invert(ModelCache.Get(_two.Low.ModelPath), signals);
+        var byWide = UnetInversion.Invert(ModelCache.Get(wide.ModelPath), signals);
+        Assert.Equal(new[] { false, false, true, true }, results.Select(r => r.HighSnrNetwork));
+        for (int k = 0; k < 4; k++)
+        {
+            var reference = k < 2 ? byLow[k] : byWide[k];
+            double max = reference.Distribution.Values.Cast<double>().Max();
+            Assert.InRange(MaxDifference(reference.Distribution, results[k].Distribution), 0, 2e-3 * max);
+        }
+        double ratio = (double)new FileInfo(gated.WeightsPath).Length / new FileInfo(_two.Low.ModelPath).Length;
+        Assert.InRange(ratio, 0.4, 0.6);
+
+        // A run started from the float16 main weights starts from the main network (to float16 rounding).
+        var seeded = Trainer.Run(new TrainerOptions
+        {
+            Grid = NetworkGrid.Paper(16), RunDirectory = _two.Folder.Sub("seeded"), BaseChannels = 4, Depth = 2, BatchSize = 16,
+            Samples = 16, ValidationSize = 16, TestSize = 16, ValidationInterval = 5, Name = "seeded", Seed = 5,
+            InitialWeights = gated.WeightsPath, LearningRate = 1e-12, MinLearningRate = 1e-12,
+        });
+        float[] Weights(string path)
+        {
+            using var model = new UNet(_two.Low.Card.Architecture);
+            model.load(path);
+            return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+        var w0 = Weights(_two.Low.ModelPath);
+        var w1 = Weights(seeded.ModelPath);
+        double largest = w0.Max(Math.Abs), diff = w0.Zip(w1).Max(p => Math.Abs(p.First - p.Second));
+        Assert.InRange(diff, 1e-9 * largest, 1e-3 * largest);   // not bit-equal (float16), but the same network
     }
 
     [Fact]

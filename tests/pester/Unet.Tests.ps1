@@ -243,10 +243,18 @@ Describe 'Invoke-NmrUnetInversion' {
         # (child.pt was trained briefly from the tiny model: measured 2D chi 0.0062 between their maps of this signal.)
         ($r[1] | Measure-NmrChi -Reference $high.Distribution).Chi2D | Should -BeLessThan 1e-4
         ($r[1] | Measure-NmrChi -Reference ($signals[1] | Invoke-NmrUnetInversion -ModelPath $script:model).Distribution).Chi2D | Should -BeGreaterThan 1e-3
-        # Nothing is replaced without -Force; models that read different signals are refused.
+        # Nothing is replaced without -Force.
         { & $join -ModelPath $script:model -HighSnrModelPath $other -GateSnr 100 -OutputPath $gated } | Should -Throw '*exists*-Force*'
+        # A wider high-SNR network (6 base channels against 4) joins too, here with the main network in float16.
         $wide = Join-Path $script:runDir 'wider/wider.pt'
-        { & $join -ModelPath $script:model -HighSnrModelPath $wide -GateSnr 100 -OutputPath (Join-Path $script:runDir 'gated2/model.json') } | Should -Throw '*architectures differ*'
+        $mixed = Join-Path $script:runDir 'gated2/model.json'
+        $made = & $join -ModelPath $script:model -HighSnrModelPath $wide -GateSnr 100 -OutputPath $mixed -MainPrecision float16
+        $made.MainPrecision | Should -Be 'float16'
+        $made.HighSnrArchitecture.BaseChannels | Should -Be 6
+        $r = $signals | Invoke-NmrUnetInversion -ModelPath $mixed
+        $r.HighSnrNetwork | Should -Be @($false, $true)
+        ($r[0] | Measure-NmrChi -Reference $low.Distribution).Chi2D | Should -BeLessThan 1e-4
+        ($r[1] | Measure-NmrChi -Reference ($signals[1] | Invoke-NmrUnetInversion -ModelPath $wide).Distribution).Chi2D | Should -BeLessThan 1e-4
     }
 
     It 'formats results as a table with the misfit' {

@@ -51,7 +51,8 @@ public sealed class LoadedModel
     internal object Gate { get; } = new();
 
     public override string ToString() => $"{Name} ({Card.Architecture.BaseChannels} base channels, depth {Card.Architecture.Depth}, {Inputs}) from {WeightsPath}" +
-        (HighSnrNetwork is null ? "" : $", and from SNR {GateSnr:G4} {HighSnrWeightsPath}");
+        (HighSnrNetwork is null ? "" : $", and from SNR {GateSnr:G4} {HighSnrWeightsPath}" +
+            (Card.HighSnrNetwork!.Architecture is { } own ? $" ({own.BaseChannels} base channels, depth {own.Depth})" : ""));
 }
 
 /// <summary>
@@ -124,14 +125,14 @@ public static class ModelCache
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         var device = new Device(deviceType);
-        var network = LoadNetwork(card, cardPath, weightsPath, card.WeightsSha256, SnrGateCard.Float32, device);
+        var network = LoadNetwork(card, card.Architecture, cardPath, weightsPath, card.WeightsSha256, card.Precision, device);
         UNet? high = null;
         string? highPath = card.HighSnrWeightsPathBeside(cardPath);
         if (highPath is not null)
         {
             try
             {
-                high = LoadNetwork(card, cardPath, highPath, card.HighSnrNetwork!.WeightsSha256, card.HighSnrNetwork.Precision, device);
+                high = LoadNetwork(card, card.HighSnrArchitecture!, cardPath, highPath, card.HighSnrNetwork!.WeightsSha256, card.HighSnrNetwork.Precision, device);
             }
             catch
             {
@@ -148,23 +149,21 @@ public static class ModelCache
     /// One network of a card: checks the file's SHA-256, loads it (a float16 file into a half-precision copy of the
     /// architecture, then widened to float32), moves it to the device in eval mode and runs one warm-up pass.
     /// </summary>
-    private static UNet LoadNetwork(ModelCard card, string cardPath, string weightsPath, string sha256, string precision, Device device)
+    private static UNet LoadNetwork(ModelCard card, UNetArchitecture architecture, string cardPath, string weightsPath, string sha256, string precision, Device device)
     {
         string hash = ModelCard.Sha256Of(weightsPath);
         if (!string.Equals(hash, sha256, StringComparison.OrdinalIgnoreCase))
             throw new NmrInputException("ModelHashMismatch",
                 $"The weights file {weightsPath} has SHA-256 {hash} but its card {cardPath} expects {sha256}: the file was changed or belongs to another model.", InputProblem.Data);
-        var network = new UNet(card.Architecture);
+        var network = new UNet(architecture);
         try
         {
-            if (precision == SnrGateCard.Float16) network.to(ScalarType.Float16);
-            network.load(weightsPath, strict: true);
-            if (precision == SnrGateCard.Float16) network.to(ScalarType.Float32);
+            LoadWeights(network, weightsPath, precision);
         }
         catch (Exception e) when (e is not NmrInputException)
         {
             network.Dispose();
-            throw new NmrInputException("ModelCardInvalid", $"The weights file {weightsPath} cannot be loaded into the architecture its card {cardPath} describes ({card.Architecture.BaseChannels} base channels, depth {card.Architecture.Depth}, {card.Architecture.InputChannels} input channels, {precision}): {e.Message} The file is truncated, damaged, or belongs to another architecture.", InputProblem.Data);
+            throw new NmrInputException("ModelCardInvalid", $"The weights file {weightsPath} cannot be loaded into the architecture its card {cardPath} describes ({architecture.BaseChannels} base channels, depth {architecture.Depth}, {architecture.InputChannels} input channels, {precision}): {e.Message} The file is truncated, damaged, or belongs to another architecture.", InputProblem.Data);
         }
         network.to(device);
         network.eval();
@@ -172,9 +171,29 @@ public static class ModelCache
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            network.call(zeros(new long[] { 1, card.Architecture.InputChannels, n1, n2 }, device: device));
+            network.call(zeros(new long[] { 1, architecture.InputChannels, n1, n2 }, device: device));
         }
         return network;
+    }
+
+    /// <summary>
+    /// Loads a weights file written in <paramref name="precision"/> into <paramref name="network"/>'s float32 parameters,
+    /// in place (an optimizer holding them stays valid): a float16 file is read into a half-precision copy of the
+    /// architecture, whose values are then copied over.
+    /// </summary>
+    public static void LoadWeights(UNet network, string path, string precision)
+    {
+        if (precision != SnrGateCard.Float16)
+        {
+            network.load(path, strict: true);
+            return;
+        }
+        using var half = new UNet(network.Architecture);
+        half.to(ScalarType.Float16);
+        half.load(path, strict: true);
+        using var _ = no_grad();
+        var source = half.state_dict();
+        foreach (var (name, p) in network.state_dict()) p.copy_(source[name]);
     }
 
     /// <summary>

@@ -125,6 +125,10 @@ public sealed class SnrGateCard
 
     /// <summary>Signals of estimated SNR at or above this go to the high-SNR network.</summary>
     public double Snr { get; set; }
+    /// <summary>Null when the high-SNR network has the main network's architecture; otherwise its own (a wider network, for example).</summary>
+    public UNetArchitecture? Architecture { get; set; }
+    /// <summary>Its parameter count when <see cref="Architecture"/> is its own.</summary>
+    public long? ParameterCount { get; set; }
     public string WeightsFile { get; set; } = "";
     public string WeightsSha256 { get; set; } = "";
     /// <summary><see cref="Float32"/> or <see cref="Float16"/>.</summary>
@@ -174,6 +178,8 @@ public sealed class ModelCard
     public string WeightsSha256 { get; set; } = "";
     public UNetArchitecture Architecture { get; set; } = new(1);
     public long ParameterCount { get; set; }
+    /// <summary>How the weights file stores them: <see cref="SnrGateCard.Float32"/> (TorchSharp's default, every trained model) or <see cref="SnrGateCard.Float16"/> (half the size; run in float32).</summary>
+    public string Precision { get; set; } = SnrGateCard.Float32;
     public InputCard Inputs { get; set; } = new();
     public GridCard Grid { get; set; } = new();
     /// <summary>
@@ -221,6 +227,8 @@ public sealed class ModelCard
             throw new NmrInputException("ModelCardInvalid", Bad("it names no weights file or hash"), InputProblem.Data);
         if (Architecture is null)
             throw new NmrInputException("ModelCardInvalid", Bad("no architecture"), InputProblem.Data);
+        if (Precision is not (SnrGateCard.Float32 or SnrGateCard.Float16))
+            throw new NmrInputException("ModelCardInvalid", Bad($"the weights' precision must be {SnrGateCard.Float32} or {SnrGateCard.Float16}; got '{Precision}'"), InputProblem.Data);
         try
         {
             Architecture.Validate();
@@ -236,6 +244,12 @@ public sealed class ModelCard
                     throw new NmrInputException("ModelCardInvalid", Bad(problem), InputProblem.Data);
                 if (spec.Configuration != InputConfiguration.Recipe)
                     throw new NmrInputException("ModelCardInvalid", Bad($"a high-SNR network needs the recipe's noise channel to read the SNR; the inputs are {spec}"), InputProblem.Data);
+                if (HighSnrNetwork.Architecture is { } own)
+                {
+                    own.Validate();
+                    if (own.InputChannels != Architecture.InputChannels)
+                        throw new NmrInputException("ModelCardInvalid", Bad($"the high-SNR network takes {own.InputChannels} input channels, the main network {Architecture.InputChannels}"), InputProblem.Data);
+                }
             }
             if (AcquisitionFamily is not null)
             {
@@ -251,6 +265,9 @@ public sealed class ModelCard
     }
 
     public NetworkGrid ToGrid() => Grid.ToGrid();
+
+    /// <summary>The high-SNR network's architecture (its own, or the main network's); null for a model of one network.</summary>
+    public UNetArchitecture? HighSnrArchitecture => HighSnrNetwork is null ? null : HighSnrNetwork.Architecture ?? Architecture;
 
     /// <summary>A family as JSON (or "null"), to compare two families by value.</summary>
     public static string Describe(AcquisitionFamily? family) => JsonSerializer.Serialize(family, Json);

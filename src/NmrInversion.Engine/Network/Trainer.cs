@@ -585,7 +585,9 @@ public sealed class Trainer
     /// </summary>
     private static int? LoadInitialWeights(UNet model, UNetArchitecture arch, IReadOnlyList<string> files, double wideningNoise)
     {
-        var archs = files.Select(f => File.Exists(ModelCard.CardPathFor(f)) ? ModelCard.Load(ModelCard.CardPathFor(f)).Architecture with { Dropout = 0 } : null).ToArray();
+        var cards = files.Select(f => File.Exists(ModelCard.CardPathFor(f)) ? ModelCard.Load(ModelCard.CardPathFor(f)) : null).ToArray();
+        var archs = cards.Select(c => c is null ? null : c.Architecture with { Dropout = 0 }).ToArray();
+        string PrecisionOf(int k) => cards[k]?.Precision ?? SnrGateCard.Float32;
         var source = archs[0] ?? arch with { Dropout = 0 };
         for (int k = 1; k < files.Count; k++)
             if (archs[k] is { } other && other != source)
@@ -596,15 +598,15 @@ public sealed class Trainer
         string current = files[0];
         try
         {
-            target.load(current);
+            ModelCache.LoadWeights(target, current, PrecisionOf(0));
             if (files.Count > 1)
             {
                 using var other = new UNet(source);
                 var sum = target.parameters().ToArray();
-                foreach (var f in files.Skip(1))
+                for (int k = 1; k < files.Count; k++)
                 {
-                    current = f;
-                    other.load(f);
+                    current = files[k];
+                    ModelCache.LoadWeights(other, current, PrecisionOf(k));
                     using var _ = torch.no_grad();
                     foreach (var (p, q) in sum.Zip(other.parameters().ToArray())) p.add_(q.to(p.device));
                 }
