@@ -128,6 +128,21 @@ public class TecmagTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ADiffusionSeriesTakesItsBValuesFromTheCallerAndKeepsItsFirstRecordPositive()
+    {
+        double[] b = { 1e8, 1e9, 3e9, 6e9 };
+        // Stored with the opposite sign: the phase's sign must come from the least attenuated (first) record.
+        string path = WriteTnt(2, 10, 4, (r, e) => (-Math.Exp(-b[r] * 2e-9) * Math.Exp(-(e + 1) * 1e-3 / 0.1), 0), DelayTable, new[] { ("Echo_Time", "1m") });
+        var e = Assert.Throws<NmrInputException>(() => SignalImport.Read(path, new ImportOptions { Experiment = Experiment.DT2 }));
+        Assert.Equal("TecmagAxisMissing", e.ErrorId);
+        var s = SignalImport.Read(path, new ImportOptions { Experiment = Experiment.DT2, Axis1 = b });
+        Assert.Equal(KernelKind.Diffusion, s.Kernels.Kernel1);
+        Assert.Equal(6e9, s.Axis1.Maximum);
+        Assert.Equal(Math.Exp(-0.2) * Math.Exp(-0.01), s.Values[0, 0], 6);
+        Assert.Contains("first (least attenuated) record", s.Provenance["Phase"]);
+    }
+
+    [Fact]
     public void MissingAmbiguousOrShortDelayTablesAreNamed()
     {
         (string, string)[] none = Array.Empty<(string, string)>();

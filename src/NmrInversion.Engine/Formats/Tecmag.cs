@@ -250,20 +250,15 @@ public static class Tecmag
                 ?? EchoAxis(file, echoes, kind, source, provenance, twoD ? "Axis2Source" : "Axis1Source");
         }
 
-        double[,] signalRe, signalIm;
-        Func<double[,], double> reference;
-        if (twoD || records > 1)
-        {
-            signalRe = re; signalIm = im;
-            reference = x => ZeroOrderPhase.RowSum(x, -1);
-        }
-        else
-        {
-            signalRe = Transpose(re); signalIm = Transpose(im);
-            reference = x => ZeroOrderPhase.HeadSum(x, Math.Max(1, x.GetLength(0) / 20));
-        }
+        // The sign reference: the recovered last record of a T1 recovery, else the least attenuated first record or echoes.
+        bool recovery1 = kernels.Kernel1 is KernelKind.InversionRecovery or KernelKind.SaturationRecovery;
+        double[,] signalRe = records > 1 ? re : Transpose(re), signalIm = records > 1 ? im : Transpose(im);
+        Func<double[,], double> reference = records == 1 ? x => ZeroOrderPhase.HeadSum(x, Math.Max(1, x.GetLength(0) / 20))
+            : recovery1 ? x => ZeroOrderPhase.RowSum(x, -1)
+            : x => ZeroOrderPhase.RowSum(x, 0);
         var phased = ZeroOrderPhase.Apply(signalRe, signalIm, reference);
-        provenance["Phase"] = string.Create(CultureInfo.InvariantCulture, $"{phased.Degrees:0.###} deg, one zero-order phase maximising the real channel's energy; sign: {(records > 1 ? "last (recovered) record" : "first echoes")} positive");
+        string sign = records == 1 ? "first echoes" : recovery1 ? "last (recovered) record" : "first (least attenuated) record";
+        provenance["Phase"] = string.Create(CultureInfo.InvariantCulture, $"{phased.Degrees:0.###} deg, one zero-order phase maximising the real channel's energy; sign: {sign} positive");
 
         T1Recovery recovery = options.T1Recovery ?? T1Recovery.Inversion;
         if (experiment == Experiment.T1 && options.T1Recovery is null)
