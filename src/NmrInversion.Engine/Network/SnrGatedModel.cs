@@ -48,10 +48,11 @@ public static class SnrGatedModel
 
         // Loading checks each file's hash and architecture before anything is written.
         var loadedMain = ModelCache.Load(main, Path.GetFullPath(mainCardPath), mainWeights, TorchSharp.DeviceType.CPU);
-        var loaded = ModelCache.Load(high, Path.GetFullPath(highCardPath), highWeights, TorchSharp.DeviceType.CPU);
-        Directory.CreateDirectory(Path.GetDirectoryName(outCard)!);
+        LoadedModel? loaded = null;
         try
         {
+            loaded = ModelCache.Load(high, Path.GetFullPath(highCardPath), highWeights, TorchSharp.DeviceType.CPU);
+            Directory.CreateDirectory(Path.GetDirectoryName(outCard)!);
             ModelCache.SaveWeights(loaded.Network, outHigh, precision);
             if (mainPrecision != main.Precision)
                 ModelCache.SaveWeights(loadedMain.Network, outWeights, mainPrecision);
@@ -60,7 +61,7 @@ public static class SnrGatedModel
         }
         finally
         {
-            loaded.Network.Dispose();
+            loaded?.Network.Dispose();
             loadedMain.Network.Dispose();
         }
 
