@@ -98,6 +98,7 @@ public static class Tecmag
 
         var (d, dl) = sections["DATA"];
         int[] actual = Ints(16, 4);
+        int actualScans = Ints(56, 1)[0];
         long expected = actual.Aggregate(1L, (p, n) => p * Math.Max(1, n));
         if (actual.Any(n => n < 0) || dl % 8 != 0 || dl / 8 != expected)
             throw new NmrInputException("TecmagShapeMismatch",
@@ -116,7 +117,7 @@ public static class Tecmag
             Points = Ints(0, 4),
             ActualPoints = actual,
             AcquisitionPoints = Ints(32, 1)[0],
-            Scans = Ints(56, 1)[0] > 0 ? Ints(56, 1)[0] : Ints(52, 1)[0],
+            Scans = actualScans > 0 ? actualScans : Ints(52, 1)[0],
             Date = Text(864, 32),
             Nucleus = Text(896, 16),
             Real = re,
