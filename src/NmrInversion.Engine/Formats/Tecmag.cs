@@ -30,8 +30,9 @@ namespace NmrInversion.Engine.Formats;
 /// first of the two values TNMR stores per variable; the second is not the acquired one: for example Nechoes reads
 /// 5000, the echoes in the data, against 1000). -Axis1/-Axis2 (in -TimeUnit) replace what the file says, for sequences
 /// that name things differently or for a table that is ambiguous. Complex data are phased with one zero-order phase
-/// (<see cref="ZeroOrderPhase"/>), the sign chosen so that the recovered last record (T1, T1-T2) or the first echoes
-/// (T2) are positive; the noise level is estimated from the phased imaginary channel.
+/// (<see cref="ZeroOrderPhase"/>), the sign chosen so that the recovered last record (T1, T1-T2), else the least
+/// attenuated first record (D-T2, given -Experiment and -Axis1) or the first echoes (T2), are positive; the noise level
+/// is estimated from the phased imaginary channel.
 /// </para>
 /// </summary>
 public static class Tecmag
@@ -93,12 +94,12 @@ public static class Tecmag
         var (h, hl) = sections["TMAG"];
         if (hl < HeaderLength)
             throw new NmrInputException("TecmagFileTruncated", $"{source}: the TMAG header has {hl} bytes, expected {HeaderLength}.", InputProblem.Data);
-        int[] Ints(int offset, int n) => Enumerable.Range(0, n).Select(i => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(h + offset + 4 * i))).ToArray();
+        int Int(int offset) => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(h + offset));
+        int[] Ints(int offset, int n) => Enumerable.Range(0, n).Select(i => Int(offset + 4 * i)).ToArray();
         string Text(int offset, int n) => Encoding.ASCII.GetString(bytes, h + offset, n).Split('\0')[0].Trim();
 
         var (d, dl) = sections["DATA"];
         int[] actual = Ints(16, 4);
-        int actualScans = Ints(56, 1)[0];
         long expected = actual.Aggregate(1L, (p, n) => p * Math.Max(1, n));
         if (actual.Any(n => n < 0) || dl % 8 != 0 || dl / 8 != expected)
             throw new NmrInputException("TecmagShapeMismatch",
@@ -116,8 +117,8 @@ public static class Tecmag
             Version = Encoding.ASCII.GetString(bytes, 0, 8),
             Points = Ints(0, 4),
             ActualPoints = actual,
-            AcquisitionPoints = Ints(32, 1)[0],
-            Scans = actualScans > 0 ? actualScans : Ints(52, 1)[0],
+            AcquisitionPoints = Int(32),
+            Scans = Int(56) > 0 ? Int(56) : Int(52),   // actual_scans, else scans
             Date = Text(864, 32),
             Nucleus = Text(896, 16),
             Real = re,
