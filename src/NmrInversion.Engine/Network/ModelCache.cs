@@ -202,7 +202,7 @@ public static class ModelCache
     /// </summary>
     public static void SaveWeights(UNet network, string path, string precision)
     {
-        if (precision is not (SnrGateCard.Float32 or SnrGateCard.Float16))
+        if (!SnrGateCard.IsPrecision(precision))
             throw new ArgumentException($"Precision must be {SnrGateCard.Float32} or {SnrGateCard.Float16}; got '{precision}'.", nameof(precision));
         AtomicFile.Write(path, tmp =>
         {

@@ -123,6 +123,9 @@ public sealed class SnrGateCard
     /// <summary>Weights stored as float32 (TorchSharp's default) or float16 (half the size; run in float32).</summary>
     public const string Float32 = "float32", Float16 = "float16";
 
+    /// <summary>Whether <paramref name="precision"/> names a way weights are stored: <see cref="Float32"/> or <see cref="Float16"/>.</summary>
+    public static bool IsPrecision(string? precision) => precision is Float32 or Float16;
+
     /// <summary>Signals of estimated SNR at or above this go to the high-SNR network.</summary>
     public double Snr { get; set; }
     /// <summary>Null when the high-SNR network has the main network's architecture; otherwise its own (a wider network, for example).</summary>
@@ -143,7 +146,7 @@ public sealed class SnrGateCard
     internal string? Problem() =>
         !(Snr > 0) || double.IsInfinity(Snr) ? $"the high-SNR network's gate SNR must be a positive number; got {Snr}"
         : string.IsNullOrWhiteSpace(WeightsFile) || string.IsNullOrWhiteSpace(WeightsSha256) ? "the high-SNR network names no weights file or hash"
-        : Precision is not (Float32 or Float16) ? $"the high-SNR network's precision must be {Float32} or {Float16}; got '{Precision}'"
+        : !IsPrecision(Precision) ? $"the high-SNR network's precision must be {Float32} or {Float16}; got '{Precision}'"
         : null;
 }
 
@@ -227,7 +230,7 @@ public sealed class ModelCard
             throw new NmrInputException("ModelCardInvalid", Bad("it names no weights file or hash"), InputProblem.Data);
         if (Architecture is null)
             throw new NmrInputException("ModelCardInvalid", Bad("no architecture"), InputProblem.Data);
-        if (Precision is not (SnrGateCard.Float32 or SnrGateCard.Float16))
+        if (!SnrGateCard.IsPrecision(Precision))
             throw new NmrInputException("ModelCardInvalid", Bad($"the weights' precision must be {SnrGateCard.Float32} or {SnrGateCard.Float16}; got '{Precision}'"), InputProblem.Data);
         try
         {

@@ -23,7 +23,7 @@ public static class SnrGatedModel
         if (!(gateSnr > 0) || double.IsInfinity(gateSnr))
             throw new NmrInputException("GateSnrInvalid", $"The gate SNR must be a positive number; got {gateSnr}.");
         foreach (var (p, which) in new[] { (precision, "high-SNR"), (mainPrecision, "main") })
-            if (p is not (SnrGateCard.Float32 or SnrGateCard.Float16))
+            if (!SnrGateCard.IsPrecision(p))
                 throw new NmrInputException("PrecisionInvalid", $"The {which} network's precision must be {SnrGateCard.Float32} or {SnrGateCard.Float16}; got '{p}'.");
         var main = ModelCard.Load(mainCardPath);
         var high = ModelCard.Load(highCardPath);
