@@ -185,5 +185,7 @@ Describe 'Get-NmrDevice' {
         $d.Threads | Should -BeGreaterThan 0
         $d.CudaAvailable | Should -BeFalse
         Test-Path (Join-Path $d.NativeDirectory 'libLibTorchSharp.so') | Should -BeTrue
+        # The instruction-set cap of libtorch's convolutions in effect: the module's (AMD family 26 and later), the user's, or none.
+        $d.CpuInstructionCap | Should -Be $env:DNNL_MAX_CPU_ISA
     }
 }
