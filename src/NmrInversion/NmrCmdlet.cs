@@ -23,6 +23,8 @@ public abstract class NmrCmdlet : PSCmdlet
             };
             return new ErrorRecord(nmr, nmr.ErrorId, category, target);
         }
+        if (e is Engine.Network.TrainingDivergedException)
+            return new ErrorRecord(e, Engine.Network.TrainingDivergedException.ErrorId, ErrorCategory.InvalidResult, target);
         if (e is OperationCanceledException)
             return new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, target);
         if (e is IOException or UnauthorizedAccessException)

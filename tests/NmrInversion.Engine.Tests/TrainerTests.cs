@@ -46,6 +46,27 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ADivergingRunStopsWithoutWritingItsNonFiniteState()
+    {
+        using var folder = new TempFolder();
+        string dir = folder.Sub("diverging");
+        // Adam moves every weight by about the learning rate per step: at 1e12 the second forward pass overflows float32.
+        var options = Tiny(dir, 16 * 200) with { LearningRate = 1e12, MinLearningRate = 1e12, CheckpointEverySteps = 1 };
+        var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Run(options));
+        Assert.Contains("10 batches in a row", e.Message);
+        Assert.Equal("TrainingDiverged", TrainingDivergedException.ErrorId);
+        // The last checkpoint is the one before the run diverged: it counts the skipped batches and its weights are finite.
+        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, Trainer.CheckpointStateFile)));
+        Assert.InRange(state.RootElement.GetProperty("Step").GetInt64(), 10, 198);
+        Assert.Equal(9, state.RootElement.GetProperty("Card").GetProperty("Training").GetProperty("SkippedBatches").GetInt64());
+        using var model = new UNet(new UNetArchitecture(options.Inputs.ChannelCount, 4, 2, options.Dropout));
+        model.load(Path.Combine(dir, state.RootElement.GetProperty("WeightsFile").GetString()!));
+        foreach (var p in model.parameters())
+            Assert.True(p.isfinite().all().item<bool>());
+        Assert.False(File.Exists(Path.Combine(dir, "tiny.pt")));
+    }
+
+    [Fact]
     public void ResumeContinuesBitForBit()
     {
         using var folder = new TempFolder();

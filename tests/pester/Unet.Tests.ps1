@@ -63,6 +63,22 @@ Describe 'Start-NmrTraining' {
         $e.FullyQualifiedErrorId | Should -BeLike 'RunDirectoryInUse*'
     }
 
+    It 'ends a diverging run with TrainingDiverged, warning of each skipped batch, and keeps its last finite checkpoint' {
+        $dir = Join-Path $script:runDir 'diverging'
+        # Adam moves every weight by about the learning rate per step: at 1e12 the next forward pass overflows float32.
+        $warnings = $null
+        $e = try {
+            Start-NmrTraining $dir -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 16 -Samples 3200 -TestSize 16 -ValidationSize 16 `
+                -LearningRate 1e12 -MinLearningRate 1e12 -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+            $null
+        } catch { $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'TrainingDiverged*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidResult'
+        $e.Exception.Message | Should -BeLike '*10 batches in a row*last checkpoint*'
+        @($warnings | Where-Object { "$_" -like '*skipped a batch with a non-finite loss*' }).Count | Should -BeGreaterOrEqual 9
+        Test-Path (Join-Path $dir 'model.pt') | Should -BeFalse
+    }
+
     It 'starts a run from another model''s weights with the LogChi loss, and says so in the card' {
         $dir = Join-Path $script:runDir 'fromtiny'
         $r = Start-NmrTraining $dir -GridSize 16 -BaseChannels 4 -Depth 2 -BatchSize 16 -Samples 16 -TestSize 16 -ValidationSize 16 `

@@ -109,6 +109,8 @@ public sealed class TrainingCard
     public int? WidenedFromBaseChannels { get; set; }
     /// <summary>Further weights whose parameter average with <see cref="InitialWeights"/> the run started from (null: none).</summary>
     public List<InitialWeightsCard>? AveragedWith { get; set; }
+    /// <summary>Batches whose loss or gradient was not finite (NaN or infinite) and that therefore changed no weight.</summary>
+    public long SkippedBatches { get; set; }
 }
 
 /// <summary>

@@ -156,6 +156,19 @@ public sealed class CheckpointState
 }
 
 /// <summary>
+/// Training stopped because the loss or its gradient stayed non-finite (NaN or infinite) for
+/// <see cref="Trainer.MaxConsecutiveSkippedBatches"/> batches in a row: the weights have diverged. Nothing of the diverged
+/// state was written; the run folder keeps its last checkpoint.
+/// </summary>
+public sealed class TrainingDivergedException : InvalidOperationException
+{
+    public TrainingDivergedException(string message) : base(message) { }
+
+    /// <summary>Stable identifier for scripts and tests.</summary>
+    public const string ErrorId = "TrainingDiverged";
+}
+
+/// <summary>
 /// Trains a <see cref="UNet"/> on samples simulated on the fly (<see cref="TrainingData"/>), with Adam and L2 weight decay,
 /// the learning rate following a cosine from <see cref="TrainerOptions.LearningRate"/> down to <see cref="TrainerOptions.MinLearningRate"/>
 /// over the horizon (the requested samples, or, with only a duration, the samples the first steps' speed predicts),
@@ -282,6 +295,8 @@ public sealed class Trainer
         string? initialName = state?.Card.Training.InitialWeights;
         int? widenedFrom = state?.Card.Training.WidenedFromBaseChannels;
         List<InitialWeightsCard>? averagedWith = state?.Card.Training.AveragedWith;
+        long skippedBatches = state?.Card.Training.SkippedBatches ?? 0;
+        int consecutiveSkipped = 0;
         if (state is not null)
         {
             string weightsFile = Path.Combine(dir, state.WeightsFile ?? CheckpointWeights);
@@ -329,7 +344,7 @@ public sealed class Trainer
         TrainingBatch MakeBatch(long k) => data.Make(options.Seed, k * batch, batch);
         void StartNext(long k) { next = options.Prefetch ? Task.Run(() => MakeBatch(k)) : null; }
 
-        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha, widenedFrom, averagedWith);
+        ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha, widenedFrom, averagedWith, skippedBatches);
 
         void SaveCheckpoint()
         {
@@ -389,6 +404,7 @@ public sealed class Trainer
                 foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
 
                 double lossValue;
+                bool finite;
                 using (var scope = torch.NewDisposeScope())
                 {
                     torch.manual_seed(NoiseModel.DeriveSeed(dropoutSeedBase, step));
@@ -398,25 +414,43 @@ public sealed class Trainer
                     var output = model.call(x);
                     var loss = Loss(output, y, cfg, options.Loss);
                     optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
                     lossValue = loss.item<float>();
+                    finite = double.IsFinite(lossValue);
+                    if (finite)
+                    {
+                        loss.backward();
+                        // One NaN or infinite gradient would poison Adam's moments and every weight after it: skip such a batch.
+                        finite = GradientsFinite(model);
+                        if (finite) optimizer.step();
+                    }
                 }
                 step++;
-                intervalLossSum += lossValue;
-                intervalCount++;
                 string? evt = null;
+                if (finite)
+                {
+                    consecutiveSkipped = 0;
+                    intervalLossSum += lossValue;
+                    intervalCount++;
+                }
+                else
+                {
+                    skippedBatches++;
+                    evt = "skipped a batch with a non-finite loss or gradient";
+                    if (++consecutiveSkipped >= MaxConsecutiveSkippedBatches)
+                        throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
+                            $"Training diverged: the loss or its gradient was not finite (NaN or infinite) in {consecutiveSkipped} batches in a row, up to step {step} (learning rate {lr:G3}). Nothing of the diverged weights was written; the run folder {dir} keeps its last checkpoint. Train again with a lower -LearningRate (a new run folder), or from the last checkpoint with -Resume."));
+                }
 
                 if (step % options.ValidationInterval == 0 || step == stepLimit)
                 {
-                    lastTrain = intervalLossSum / intervalCount;
+                    lastTrain = intervalCount > 0 ? intervalLossSum / intervalCount : double.NaN;
                     intervalLossSum = 0;
                     intervalCount = 0;
                     var m = Evaluate(model, validation, cfg, device, options.ValidationSeed, shape: options.Loss);
                     lastVal = m.Loss;
                     bestVal = Math.Min(bestVal, lastVal);
                     AppendLog(Path.Combine(dir, LogFile), step, step * batch, priorSeconds + clock.Elapsed.TotalSeconds, lr, lastTrain, m);
-                    evt = "validation";
+                    evt = evt is null ? "validation" : evt + ", validation";
                 }
                 if ((options.CheckpointEverySteps is { } every && step % every == 0) || clock.Elapsed - lastCheckpoint >= options.CheckpointInterval)
                 {
@@ -624,7 +658,8 @@ public sealed class Trainer
     }
 
     private static ModelCard BuildCard(TrainerOptions o, UNetArchitecture arch, UNet model, long step, long horizon, double seconds,
-        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha, int? widenedFrom, List<InitialWeightsCard>? averagedWith) => new()
+        double lastTrain, double lastVal, double bestVal, bool completed, string? initialName, string? initialSha, int? widenedFrom, List<InitialWeightsCard>? averagedWith,
+        long skippedBatches) => new()
     {
         Name = o.Name,
         CreatedUtc = DateTime.UtcNow,
@@ -656,8 +691,26 @@ public sealed class Trainer
             InitialWeightsSha256 = initialSha,
             WidenedFromBaseChannels = widenedFrom,
             AveragedWith = averagedWith,
+            SkippedBatches = skippedBatches,
         },
     };
+
+    /// <summary>Batches in a row whose loss or gradient may be non-finite (skipped) before a run counts as diverged.</summary>
+    public const int MaxConsecutiveSkippedBatches = 10;
+
+    /// <summary>Whether every gradient of <paramref name="model"/> is finite (one reduction per parameter, one sync).</summary>
+    private static bool GradientsFinite(UNet model)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor? allFinite = null;
+        foreach (var p in model.parameters())
+        {
+            if (p.grad is not { } g) continue;
+            var f = g.isfinite().all();
+            allFinite = allFinite is null ? f : allFinite.logical_and(f);
+        }
+        return allFinite is null || allFinite.item<bool>();
+    }
 
     /// <summary>The training loss of a batch: chi of map and projections (recipe) or MSE on max-scaled maps (paper).</summary>
     public static Tensor Loss(Tensor output, Tensor target, InputConfiguration configuration, TrainingLoss shape = TrainingLoss.Chi)
