@@ -231,8 +231,8 @@ public sealed class StartNmrTrainingCommand : NmrCmdlet
             if (p.Event is { } evt && evt.Contains("validation", StringComparison.Ordinal))
                 WriteVerbose(string.Create(CultureInfo.InvariantCulture,
                     $"step {p.Step}: {p.Samples} samples, lr {p.LearningRate:G3}, training loss {p.TrainingLoss:G4}, validation loss {p.ValidationLoss:G4}, {p.SamplesPerSecond:F0} samples/s"));
-            if (p.Event is { } skipped && skipped.Contains("skipped", StringComparison.Ordinal))
-                WriteWarning(string.Create(CultureInfo.InvariantCulture, $"step {p.Step}: {skipped} (its weights unchanged; the card counts such batches in Training.SkippedBatches)."));
+            if (p.Event is { } skipped && skipped.StartsWith(Trainer.SkippedBatchEvent, StringComparison.Ordinal))
+                WriteWarning(string.Create(CultureInfo.InvariantCulture, $"step {p.Step}: {Trainer.SkippedBatchEvent} (its weights unchanged; the card counts such batches in Training.SkippedBatches)."));
             if ((DateTime.UtcNow - lastProgress).TotalSeconds < 0.5 && p.Event is null) return;
             lastProgress = DateTime.UtcNow;
             record.StatusDescription = string.Create(CultureInfo.InvariantCulture,

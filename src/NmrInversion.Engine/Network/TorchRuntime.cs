@@ -101,8 +101,7 @@ public static class TorchRuntime
     /// </summary>
     private static void CapOneDnnIsa()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OneDnnIsaVariable)) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA"))) return;
-        if (DefaultOneDnnIsaCap() is not { } cap) return;
+        if (IsaCapInEffect() is not null || DefaultOneDnnIsaCap() is not { } cap) return;
         Environment.SetEnvironmentVariable(OneDnnIsaVariable, cap);
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
         try
@@ -113,6 +112,13 @@ public static class TorchRuntime
         {
             // No libc to call: oneDNN keeps its own choice of instruction set.
         }
+    }
+
+    /// <summary>The cap oneDNN will read: DNNL_MAX_CPU_ISA, else its newer name ONEDNN_MAX_CPU_ISA (null: none set).</summary>
+    private static string? IsaCapInEffect()
+    {
+        static string? NonEmpty(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        return NonEmpty(OneDnnIsaVariable) ?? NonEmpty("ONEDNN_MAX_CPU_ISA");
     }
 
     private static class NativeEnvironment
@@ -131,7 +137,7 @@ public static class TorchRuntime
         return new DeviceInfo(TorchSharp.torch.__version__, tsVersion.Split('+')[0], TorchSharp.torch.get_num_threads(), Environment.ProcessorCount, cuda,
             cuda ? TorchSharp.torch.cuda.device_count() : 0, NativeDirectory)
         {
-            CpuInstructionCap = Environment.GetEnvironmentVariable(OneDnnIsaVariable) ?? Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA"),
+            CpuInstructionCap = IsaCapInEffect(),
         };
     }
 

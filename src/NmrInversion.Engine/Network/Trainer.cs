@@ -435,7 +435,7 @@ public sealed class Trainer
                 else
                 {
                     skippedBatches++;
-                    evt = "skipped a batch with a non-finite loss or gradient";
+                    evt = SkippedBatchEvent;
                     if (++consecutiveSkipped >= MaxConsecutiveSkippedBatches)
                         throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
                             $"Training diverged: the loss or its gradient was not finite (NaN or infinite) in {consecutiveSkipped} batches in a row, up to step {step} (learning rate {lr:G3}). Nothing of the diverged weights was written; the run folder {dir} keeps its last checkpoint. Train again with a lower -LearningRate (a new run folder), or from the last checkpoint with -Resume."));
@@ -694,6 +694,9 @@ public sealed class Trainer
             SkippedBatches = skippedBatches,
         },
     };
+
+    /// <summary>The progress event (<see cref="TrainingProgress.Event"/>, alone or before ", validation") of a step whose batch was skipped.</summary>
+    public const string SkippedBatchEvent = "skipped a batch with a non-finite loss or gradient";
 
     /// <summary>Batches in a row whose loss or gradient may be non-finite (skipped) before a run counts as diverged.</summary>
     public const int MaxConsecutiveSkippedBatches = 10;
