@@ -43,6 +43,16 @@ public abstract class NmrCmdlet : PSCmdlet
                 $"{result.Method} result for '{result.Name}' misfits the data: residual {result.Misfit:G3} times the noise level per point. {advice}"));
     }
 
+    /// <summary>
+    /// Writes each warning as a PowerShell warning that starts with its stable id in brackets ("[EdgeMass] ..."); the
+    /// objects themselves travel on the result (its Warnings property) for scripts.
+    /// </summary>
+    protected void WriteWarnings(IEnumerable<NmrWarning> warnings, string? subject = null)
+    {
+        foreach (var w in warnings)
+            WriteWarning(subject is null ? $"[{w.Id}] {w.Message}" : $"[{w.Id}] {subject}: {w.Message}");
+    }
+
     /// <summary>Stops the pipeline with an ErrorRecord for the exception.</summary>
     protected void Terminate(Exception e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
 

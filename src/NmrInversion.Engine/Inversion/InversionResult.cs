@@ -11,7 +11,10 @@ namespace NmrInversion.Engine.Inversion;
 /// </summary>
 public abstract class InversionResult
 {
-    protected InversionResult(string method, Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel)
+    private readonly List<NmrWarning> _warnings = new();
+
+    protected InversionResult(string method, Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
+        double amplitude)
     {
         Method = method;
         Distribution = distribution;
@@ -19,6 +22,7 @@ public abstract class InversionResult
         Seconds = seconds;
         ResidualNorm = residualNorm;
         NoiseLevel = noiseLevel;
+        Amplitude = amplitude;
     }
 
     /// <summary>"Tikhonov", "MTGV", "U-Net".</summary>
@@ -60,6 +64,35 @@ public abstract class InversionResult
             double n = (double)Signal.Axis1.Count * Signal.Axis2.Count;
             return ResidualNorm / Math.Sqrt(n) / sigma;
         }
+    }
+
+    /// <summary>
+    /// The total amplitude of the reconstruction in the signal's units: the sum of the map before it was normalised to
+    /// unit sum, so that <c>Amplitude * K1 F K2^T</c> is the fitted signal (<see cref="FittedSignal"/>). For an
+    /// inversion-recovery or CPMG measurement it is the equilibrium magnetisation M0 the data imply.
+    /// </summary>
+    public double Amplitude { get; }
+
+    /// <summary>What is doubtful about this result (edge mass, misfit, a solve stopped at its limit, ...), with stable ids.</summary>
+    public IReadOnlyList<NmrWarning> Warnings => _warnings;
+
+    /// <summary>Adds a warning to the result (the engine's checks, and a cmdlet's own).</summary>
+    public void AddWarning(NmrWarning warning)
+    {
+        ArgumentNullException.ThrowIfNull(warning);
+        if (!_warnings.Any(w => w.Id == warning.Id)) _warnings.Add(warning);
+    }
+
+    /// <summary>True when the result carries a warning with this id.</summary>
+    public bool HasWarning(string id) => _warnings.Any(w => w.Id == id);
+
+    /// <summary>The signal the reconstruction predicts, <c>Amplitude * K1 F K2^T</c>, on the signal's acquisition axes and in its units.</summary>
+    public double[,] FittedSignal()
+    {
+        var fit = ForwardModel.Apply(Distribution, Signal.Kernels, Signal.Axis1, Signal.Axis2);
+        for (int i = 0; i < fit.GetLength(0); i++)
+            for (int j = 0; j < fit.GetLength(1); j++) fit[i, j] *= Amplitude;
+        return fit;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Method} inversion of {Signal}");

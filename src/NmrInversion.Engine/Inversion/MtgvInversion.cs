@@ -32,8 +32,10 @@ public static class MtgvInversion
             for (int j = 0; j < scaled.GetLength(1); j++)
                 scaled[i, j] *= problem.Scale;
         double residual = Math.ScaleB(compressed.ResidualNorm(scaled), exponent);
+        double amplitude = 0;
+        foreach (double v in scaled) amplitude += v;
         var distribution = new Distribution2D(search.Distribution, signal.RelaxationAxis1, signal.RelaxationAxis2, "MTGV");
         return new MtgvResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, Math.ScaleB(noise, exponent),
-            search.Alpha, search.Beta, search.BetaCurve, search.AlphaCurves, search.Iterations, search.Converged);
+            search.Alpha, search.Beta, search.BetaCurve, search.AlphaCurves, search.Iterations, search.Converged, Math.ScaleB(amplitude, exponent));
     }
 }

@@ -13,8 +13,8 @@ namespace NmrInversion.Engine.Inversion;
 public sealed class MtgvResult : InversionResult
 {
     public MtgvResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
-        double alpha, double beta, SearchCurve betaCurve, IReadOnlyList<SearchCurve> alphaCurves, int iterations, bool converged)
-        : base("MTGV", distribution, signal, seconds, residualNorm, noiseLevel)
+        double alpha, double beta, SearchCurve betaCurve, IReadOnlyList<SearchCurve> alphaCurves, int iterations, bool converged, double amplitude)
+        : base("MTGV", distribution, signal, seconds, residualNorm, noiseLevel, amplitude)
     {
         Alpha = alpha;
         Beta = beta;

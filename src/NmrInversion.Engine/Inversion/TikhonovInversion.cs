@@ -124,7 +124,14 @@ public static class TikhonovInversion
         double? noiseLevel = double.IsNaN(noise) ? null : Math.ScaleB(noise, exponent);
         return new TikhonovResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, noiseLevel, chosen.Alpha, method,
             outcome.Curve, search.SearchConverged, chosen.Iterations, search.TotalIterations, chosen.Converged, solver.KeptCount, chosen.ActiveCount,
-            chosen.InfluenceTrace);
+            chosen.InfluenceTrace, Math.ScaleB(Sum(f) * solver.Scale, exponent));
+    }
+
+    private static double Sum(double[,] f)
+    {
+        double s = 0;
+        foreach (double v in f) s += v;
+        return s;
     }
 
     /// <summary>The prior scaled like the signal by <see cref="Signal2D.ForInversion"/>; checked against the relaxation grid.</summary>

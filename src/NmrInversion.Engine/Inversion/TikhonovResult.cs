@@ -13,8 +13,8 @@ public sealed class TikhonovResult : InversionResult
 {
     internal TikhonovResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
         double alpha, AlphaMethod alphaMethod, SearchCurve searchCurve, bool searchConverged, int iterations, int totalIterations, bool converged,
-        int keptCoefficients, int activeCells, double influenceTrace)
-        : base("Tikhonov", distribution, signal, seconds, residualNorm, noiseLevel)
+        int keptCoefficients, int activeCells, double influenceTrace, double amplitude)
+        : base("Tikhonov", distribution, signal, seconds, residualNorm, noiseLevel, amplitude)
     {
         Alpha = alpha;
         AlphaMethod = alphaMethod;

@@ -13,11 +13,10 @@ public sealed class UnetResult : InversionResult
 {
     public UnetResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
         string modelName, string modelPath, double amplitude, double? dataConsistencyAlpha = null, double estimatedSnr = double.NaN, bool highSnrNetwork = false)
-        : base(dataConsistencyAlpha is null ? "U-Net" : DataConsistencyMethod, distribution, signal, seconds, residualNorm, noiseLevel)
+        : base(dataConsistencyAlpha is null ? "U-Net" : DataConsistencyMethod, distribution, signal, seconds, residualNorm, noiseLevel, amplitude)
     {
         ModelName = modelName;
         ModelPath = modelPath;
-        Amplitude = amplitude;
         DataConsistencyAlpha = dataConsistencyAlpha;
         EstimatedSnr = estimatedSnr;
         HighSnrNetwork = highSnrNetwork;
@@ -41,8 +40,6 @@ public sealed class UnetResult : InversionResult
     /// <summary>Weights file of the model (its main network's, also when <see cref="HighSnrNetwork"/> made the map).</summary>
     public string ModelPath { get; }
 
-    /// <summary>The least-squares scale c >= 0 of the unit-sum map that best fits the data: min ||c K1 F K2^T - S||.</summary>
-    public double Amplitude { get; }
 }
 
 /// <summary>
