@@ -60,10 +60,7 @@ public sealed class InvokeNmrMtgvCommand : RegularizationCmdlet
         var result = MtgvInversion.Invert(signal, _options, progress, Cancellation);
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
             $"{signal.Name}: alpha {result.Alpha:G4} ({(Alpha is null ? "GCV" : "fixed")}), beta {result.Beta:G4} ({result.SearchCurve.Criterion}, {result.SearchCurve.Points.Count} beta(s) visited), {result.Iterations} primal-dual iterations, misfit {result.Misfit:G4}, {result.Seconds:F1} s."));
-        if (!result.Converged)
-            WriteWarning(string.Create(CultureInfo.InvariantCulture,
-                $"{signal.Name}: the solve at alpha {result.Alpha:G4}, beta {result.Beta:G4} stopped at the iteration limit before the cost settled to {Tolerance:G3}; raise -MaxIterations for a tighter solution."));
-        WarnOnMisfit(result, "The noise may be larger than estimated, or the kernels, grid or relaxation range may not fit the measurement (see -RelaxationAxis1/2).");
+        WriteWarnings(result.Warnings, signal.Name);
         WriteObject(result);
         record.RecordType = ProgressRecordType.Completed;
         WriteProgress(record);

@@ -37,6 +37,14 @@ public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
     [ValidateRange(3, 1000)]
     public int AlphaCount { get; set; } = 16;
 
+    /// <summary>
+    /// GCV takes the largest alpha whose GCV score is within this fraction of the minimum (default 0.05): the curve of the
+    /// non-negative problem is flat over decades and its lowest point moves with the noise. 0 takes the plain minimum.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 0.99)]
+    public double GcvPlateau { get; set; } = TikhonovOptions.DefaultGcvPlateau;
+
     /// <summary>Compression: keep SVD coefficients whose largest possible signal reaches this multiple of the noise (default 1).</summary>
     [Parameter]
     public double TruncationFactor { get; set; } = Engine.Kernels.CompressedProblem.DefaultTruncationFactor;
@@ -56,6 +64,7 @@ public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
                 AlphaMinimum = AlphaRange?[0],
                 AlphaMaximum = AlphaRange?[1],
                 AlphaCount = AlphaCount,
+                GcvPlateau = GcvPlateau,
                 TruncationFactor = TruncationFactor,
             };
             _options.Validate();
@@ -80,12 +89,8 @@ public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
             WriteProgress(progress);
         });
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-            $"{signal.Name}: alpha {result.Alpha:G4} ({result.AlphaMethod}, {result.SearchCurve.Points.Count} alpha(s) visited, {result.TotalIterations} Newton steps; {result.Iterations} at the chosen alpha), {result.KeptCoefficients} SVD coefficients kept, misfit {result.Misfit:G4}, {result.Seconds * 1000:F0} ms."));
-        if (!result.Converged)
-            WriteWarning($"{signal.Name}: the Newton iteration stopped before its tolerance at alpha {result.Alpha.ToString("G4", CultureInfo.InvariantCulture)}.");
-        if (!result.SearchConverged)
-            WriteWarning($"{signal.Name}: the {result.SearchCurve.Criterion} search did not reach its criterion (the residual stays above sqrt(N) sigma; the noise may be larger than stated); alpha {result.Alpha.ToString("G4", CultureInfo.InvariantCulture)} is the end of its range.");
-        WarnOnMisfit(result, "The noise may be larger than estimated, or the kernels, grid or relaxation range may not fit the measurement (see -RelaxationAxis1/2).");
+            $"{signal.Name}: alpha {result.Alpha:G4} ({result.AlphaRule}: {result.AlphaReason}; {result.SearchCurve.Points.Count} alpha(s) visited, {result.TotalIterations} Newton steps; {result.Iterations} at the chosen alpha), {result.KeptCoefficients} SVD coefficients kept, misfit {result.Misfit:G4}, {result.Seconds * 1000:F0} ms."));
+        WriteWarnings(result.Warnings, signal.Name);
         WriteObject(result);
     }
 

@@ -113,7 +113,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
                     $"Data consistency for '{r.Name}': alpha {refined.DataConsistencyAlpha:G3} (GCV), misfit {r.Misfit:G3} -> {refined.Misfit:G3}."));
                 output = refined;
             }
-            WarnOnMisfit(output, "The signal may be unlike the model's training data (grid, SNR, shape of the distribution); compare with Tikhonov.");
+            WriteWarnings(output.Warnings, output.Name);
             WriteObject(output);
         }
     }

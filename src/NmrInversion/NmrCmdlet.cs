@@ -32,17 +32,6 @@ public abstract class NmrCmdlet : PSCmdlet
         return new ErrorRecord(e, "EngineFailure", ErrorCategory.NotSpecified, target);
     }
 
-    /// <summary>Misfit (residual per point over the noise level) above which a result gets a warning.</summary>
-    public const double MisfitWarning = 3;
-
-    /// <summary>Warns when a result does not explain its data to the noise level; <paramref name="advice"/> says what to try.</summary>
-    protected void WarnOnMisfit(Engine.Inversion.InversionResult result, string advice)
-    {
-        if (result.Misfit > MisfitWarning)
-            WriteWarning(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{result.Method} result for '{result.Name}' misfits the data: residual {result.Misfit:G3} times the noise level per point. {advice}"));
-    }
-
     /// <summary>
     /// Writes each warning as a PowerShell warning that starts with its stable id in brackets ("[EdgeMass] ..."); the
     /// objects themselves travel on the result (its Warnings property) for scripts.

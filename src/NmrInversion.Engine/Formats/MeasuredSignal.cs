@@ -1,5 +1,6 @@
 using System.Globalization;
 using NmrInversion.Engine.Grids;
+using NmrInversion.Engine.Inversion;
 using NmrInversion.Engine.Kernels;
 using NmrInversion.Engine.Signals;
 
@@ -30,10 +31,14 @@ internal static class MeasuredSignal
         {
             var bare = new Signal2D(values, axis1, axis2, kernels, name: name);
             double estimate = NoiseEstimation.FromKernelResidual(bare);
+            string source = "estimated: signal energy outside the kernels' range on the relaxation grid the acquisition resolves (CompressedProblem.NoiseEstimate)";
+            if (!(double.IsFinite(estimate) && estimate > 0))
+            {
+                estimate = FitNoiseEstimate.Of(bare);
+                source = "estimated: residual of a non-negative Tikhonov fit at the GCV minimum over its N - tr A degrees of freedom (FitNoiseEstimate)";
+            }
             sigma = double.IsFinite(estimate) && estimate > 0 ? estimate : null;
-            provenance["NoiseSource"] = sigma is null
-                ? "none (too few points outside the kernels' range to estimate it)"
-                : "estimated: signal energy outside the kernels' range on the default relaxation grid (CompressedProblem.NoiseEstimate)";
+            provenance["NoiseSource"] = sigma is null ? "none (the data leave no degrees of freedom to estimate it)" : source;
         }
         if (sigma is { } s) provenance["NoiseSigma"] = s.ToString("G6", CultureInfo.InvariantCulture);
         return new Signal2D(values, axis1, axis2, kernels, noiseSigma: sigma, name: name, provenance: provenance);

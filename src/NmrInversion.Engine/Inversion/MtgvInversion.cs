@@ -35,7 +35,12 @@ public static class MtgvInversion
         double amplitude = 0;
         foreach (double v in scaled) amplitude += v;
         var distribution = new Distribution2D(search.Distribution, signal.RelaxationAxis1, signal.RelaxationAxis2, "MTGV");
-        return new MtgvResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, Math.ScaleB(noise, exponent),
+        var result = new MtgvResult(distribution, signal, clock.Elapsed.TotalSeconds, residual, Math.ScaleB(noise, exponent),
             search.Alpha, search.Beta, search.BetaCurve, search.AlphaCurves, search.Iterations, search.Converged, Math.ScaleB(amplitude, exponent));
+        if (!search.Converged)
+            result.AddWarning(new NmrWarning("IterationLimit", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The solve at alpha {search.Alpha:G4}, beta {search.Beta:G4} stopped at the iteration limit ({options.MaxIterations}) before the cost settled to {options.Tolerance:G3}; raise -MaxIterations for a tighter solution.")));
+        ResultDiagnostics.Check(result);
+        return result;
     }
 }

@@ -13,7 +13,7 @@ public sealed class TikhonovResult : InversionResult
 {
     internal TikhonovResult(Distribution2D distribution, Signal2D signal, double seconds, double residualNorm, double? noiseLevel,
         double alpha, AlphaMethod alphaMethod, SearchCurve searchCurve, bool searchConverged, int iterations, int totalIterations, bool converged,
-        int keptCoefficients, int activeCells, double influenceTrace, double amplitude)
+        int keptCoefficients, int activeCells, double influenceTrace, double amplitude, string alphaRule, string alphaReason)
         : base("Tikhonov", distribution, signal, seconds, residualNorm, noiseLevel, amplitude)
     {
         Alpha = alpha;
@@ -26,7 +26,15 @@ public sealed class TikhonovResult : InversionResult
         KeptCoefficients = keptCoefficients;
         ActiveCells = activeCells;
         InfluenceTrace = influenceTrace;
+        AlphaRule = alphaRule;
+        AlphaReason = alphaReason;
     }
+
+    /// <summary>The rule that chose alpha: GCV (its minimum), GCV plateau (the largest alpha within the plateau tolerance of the minimum), BRD, S-curve or Fixed.</summary>
+    public string AlphaRule { get; }
+
+    /// <summary>Why that rule gave this alpha, in words (for reports and exports).</summary>
+    public string AlphaReason { get; }
 
     /// <summary>The weight of ||F||^2 against ||K1 F K2^T - S||^2 (F in signal units; the value does not depend on the signal's scale).</summary>
     public double Alpha { get; }

@@ -208,9 +208,36 @@ public static class UnetInversion
         });
         double perSignal = clock.Elapsed.TotalSeconds / count;
         for (int b = 0; b < count; b++)
+        {
             results[b] = new UnetResult(results[b].Distribution, results[b].Signal, perSignal, results[b].ResidualNorm, results[b].NoiseLevel,
                 results[b].ModelName, results[b].ModelPath, results[b].Amplitude, null, results[b].EstimatedSnr, results[b].HighSnrNetwork);
+            Diagnose(results[b]);
+        }
         return results;
+    }
+
+    /// <summary>Misfit above which a network's result warns (its own maps misfit more than a regularised fit's).</summary>
+    public const double MisfitWarning = 3;
+
+    /// <summary>
+    /// The checks of every result (<see cref="ResultDiagnostics"/>: edge mass, misfit above <see cref="MisfitWarning"/>),
+    /// and NetworkRange when the range the acquisition resolves reaches past the network's grid by more than a factor 2 at
+    /// either end of an axis, so that mass there cannot appear in the network's map.
+    /// </summary>
+    private static void Diagnose(UnetResult result)
+    {
+        ResultDiagnostics.Check(result, MisfitWarning,
+            "The signal may be unlike the network's training data (grid, SNR, shape of the distribution); compare with Invoke-NmrTikhonov, or use -DataConsistency.");
+        var signal = result.Signal;
+        if (signal.Truth is not null) return;
+        var (r1, r2) = ResolvableRange.For(signal.Kernels, signal.Axis1, signal.Axis2);
+        var map = result.Distribution;
+        foreach (var (resolvable, network) in new[] { (r1, map.Axis1), (r2, map.Axis2) })
+        {
+            if (resolvable.Minimum * 2 < network.Minimum || resolvable.Maximum > 2 * network.Maximum)
+                result.AddWarning(new NmrWarning("NetworkRange", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"This acquisition resolves {resolvable.Name} from {resolvable.Minimum:G3} to {resolvable.Maximum:G3} {resolvable.Unit}, but the network reconstructs on {network.Minimum:G3} to {network.Maximum:G3} {network.Unit}: mass outside its range cannot appear in its map. Compare with Invoke-NmrTikhonov, which inverts onto the acquisition's range.")));
+        }
     }
 
     /// <summary>
@@ -251,6 +278,7 @@ public static class UnetInversion
         var (residual, amplitude) = FitResidual(new CompressedProblem(onMapGrid, KernelSvdCache.Shared), refined.Values);
         var result = new UnetResult(refined, s, network.Seconds + clock.Elapsed.TotalSeconds, residual, network.NoiseLevel,
             network.ModelName, network.ModelPath, amplitude, step.Alpha, network.EstimatedSnr, network.HighSnrNetwork);
+        Diagnose(result);
         return (result, step);
     }
 

@@ -57,6 +57,15 @@ public sealed class AlphaSearch
     /// <summary>Width in decades at which the golden-section refinement of the GCV minimum stops.</summary>
     public double RefineWidth { get; init; } = 0.02;
 
+    /// <summary>
+    /// Relative width of the GCV plateau: when other solves score within this fraction of the minimum, the largest such
+    /// alpha is taken (0: the plain minimum). See <see cref="Gcv"/>.
+    /// </summary>
+    public double PlateauTolerance { get; init; }
+
+    /// <summary>The plain GCV minimum of the last <see cref="Gcv"/> search (before the plateau rule), for the result's account.</summary>
+    public TikhonovSolution? GcvMinimum { get; private set; }
+
     /// <summary>Called after each solve (for progress reporting).</summary>
     public Action<TikhonovSolution>? Visited { get; init; }
 
@@ -151,6 +160,8 @@ public sealed class AlphaSearch
             }
         }
         int chosen = ArgMin(_solved);
+        GcvMinimum = _solved[chosen];
+        if (PlateauTolerance > 0) chosen = PlateauEdge(chosen);
         return (new SearchCurve("GCV", _solved.Select(s => Point(s, s.Gcv)).ToArray(), chosen), Polish(_solved[chosen]));
     }
 
@@ -242,6 +253,31 @@ public sealed class AlphaSearch
         }
         int index = points.FindLastIndex(p => p.Alpha == chosen.Alpha);
         return (new SearchCurve("S-curve", points, index), Polish(chosen));
+    }
+
+    /// <summary>
+    /// The largest alpha whose GCV score is within <see cref="PlateauTolerance"/> of the minimum at
+    /// <paramref name="minimum"/> (converged solves only), with its crossing refined by bisection in log alpha towards the
+    /// next larger solved alpha (four steps). Index into the solves.
+    /// </summary>
+    private int PlateauEdge(int minimum)
+    {
+        double limit = _solved[minimum].Gcv * (1 + PlateauTolerance);
+        int edge = minimum;
+        for (int i = 0; i < _solved.Count; i++)
+            if (_solved[i].Converged && _solved[i].Gcv <= limit && _solved[i].Alpha > _solved[edge].Alpha) edge = i;
+        TikhonovSolution? above = null;
+        foreach (var s in _solved)
+            if (s.Alpha > _solved[edge].Alpha && (above is null || s.Alpha < above.Alpha)) above = s;
+        if (above is null) return edge;
+        double a = Math.Log10(_solved[edge].Alpha), b = Math.Log10(above.Alpha);
+        for (int step = 0; step < 4 && b - a > RefineWidth; step++)
+        {
+            var mid = SolveAt(Math.Pow(10, 0.5 * (a + b)));
+            if (mid.Converged && mid.Gcv <= limit) { a = Math.Log10(mid.Alpha); edge = _solved.Count - 1; }
+            else b = Math.Log10(mid.Alpha);
+        }
+        return edge;
     }
 
     private TikhonovSolution SolveAt(double alpha)

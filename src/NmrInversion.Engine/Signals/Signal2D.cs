@@ -43,9 +43,17 @@ public sealed class Signal2D
         Axis1 = axis1;
         Axis2 = axis2;
         Kernels = kernels;
-        var defaults = kernels.DefaultRelaxationAxes();
-        RelaxationAxis1 = relaxationAxis1 ?? truth?.Axis1 ?? defaults.Axis1;
-        RelaxationAxis2 = relaxationAxis2 ?? truth?.Axis2 ?? defaults.Axis2;
+        if (relaxationAxis1 is null || relaxationAxis2 is null)
+        {
+            var resolvable = truth is null ? ResolvableRange.For(kernels, axis1, axis2) : default;
+            RelaxationAxis1 = relaxationAxis1 ?? truth?.Axis1 ?? resolvable.Axis1;
+            RelaxationAxis2 = relaxationAxis2 ?? truth?.Axis2 ?? resolvable.Axis2;
+        }
+        else
+        {
+            RelaxationAxis1 = relaxationAxis1;
+            RelaxationAxis2 = relaxationAxis2;
+        }
         kernels.CheckAxes(RelaxationAxis1, RelaxationAxis2);
         NoiseSigma = noiseSigma;
         Snr = snr;
@@ -71,7 +79,10 @@ public sealed class Signal2D
 
     public int Dimensions => Kernels.Dimensions;
 
-    /// <summary>The relaxation grid inversions reconstruct on (the truth's grid for simulated signals, else the experiment's default).</summary>
+    /// <summary>
+    /// The relaxation grid inversions reconstruct on: the one given, else the truth's for a simulated signal, else the range
+    /// this acquisition resolves (<see cref="ResolvableRange"/>).
+    /// </summary>
     public RelaxationAxis RelaxationAxis1 { get; }
 
     public RelaxationAxis RelaxationAxis2 { get; }
@@ -104,6 +115,17 @@ public sealed class Signal2D
         var r2 = axis2 ?? RelaxationAxis2;
         bool same = r1.Equals(RelaxationAxis1) && r2.Equals(RelaxationAxis2);
         return new Signal2D(_values, Axis1, Axis2, Kernels, r1, r2, NoiseSigma, Snr, same ? Truth : null, Name, Seed, Provenance);
+    }
+
+    /// <summary>True when the relaxation grid is the one the acquisition resolves (<see cref="ResolvableRange"/>), not one given or a truth's.</summary>
+    public bool RelaxationAxesFromAcquisition
+    {
+        get
+        {
+            if (Truth is not null) return false;
+            var (r1, r2) = ResolvableRange.For(Kernels, Axis1, Axis2);
+            return r1.Equals(RelaxationAxis1) && r2.Equals(RelaxationAxis2);
+        }
     }
 
     public string Size => Dimensions == 1 ? Axis1.Count.ToString(CultureInfo.InvariantCulture) : $"{Axis1.Count}x{Axis2.Count}";
