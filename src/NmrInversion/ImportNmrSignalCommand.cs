@@ -127,6 +127,12 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
                     var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
                     signal = WithInversionEfficiency(signal, estimate.Kappa, estimate.Describe());
                 }
+                else if (Engine.Inversion.InversionEfficiencyFit.AppearsIncomplete(signal, out string incomplete))
+                {
+                    var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
+                    signal = WithInversionEfficiency(signal, estimate.Kappa,
+                        $"estimated because {incomplete} (a flat start above -M0: an incomplete inversion; -InversionEfficiency 1 keeps a perfect one): {estimate.Describe()}");
+                }
                 if (signal.Kernels.InversionEfficiency != 1.0) WriteVerbose($"Inversion efficiency {signal.Provenance["InversionEfficiency"]}: {signal.Provenance["InversionEfficiencySource"]}.");
                 WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
                 if (signal.Provenance.TryGetValue("Phase", out var phase)) WriteVerbose($"Phase: {phase}.");

@@ -5,7 +5,8 @@ namespace NmrInversion.Engine.Analysis;
 /// <summary>
 /// One peak of a distribution: a connected region above a fraction of the maximum. Positions are mass-weighted log
 /// means reported as 10^mean (s for T1/T2, m^2/s for D); widths are mass-weighted standard deviations of log10 (decades,
-/// comparable with the log sd of Table 1). 1D distributions have no second position, width or ratio (null).
+/// comparable with the log sd of Table 1), never below the grid's resolution, the standard deviation of one cell,
+/// step / sqrt(12) (a peak one cell wide is as narrow as the grid can tell, not of zero width). 1D distributions have no second position, width or ratio (null).
 /// </summary>
 public sealed record Peak(
     int Index,
@@ -22,8 +23,14 @@ public sealed record Peak(
     double Height,
     int Cells)
 {
-    /// <summary>Position1 / Position2 (T1/T2 for a T1-T2 map); null for 1D.</summary>
-    public double? Ratio => Position2 is { } p2 ? Position1 / p2 : null;
+    /// <summary>T1/T2 of a T1-T2 (or T1-D's T1 over nothing: null) map; null for 1D maps and for maps whose axes are not T1 and T2 (a D-T2 or T2-T2 ratio has no meaning a lab reports).</summary>
+    public double? Ratio => Axis1Name == "T1" && Axis2Name == "T2" && Position2 is { } p2 ? Position1 / p2 : null;
+
+    /// <summary>
+    /// True when the peak reaches into the outermost cells of an axis (the <see cref="Inversion.ResultDiagnostics.EdgeCells"/>
+    /// at either end): its position and fraction may be cut by the grid.
+    /// </summary>
+    public bool AtEdge { get; init; }
 
     /// <summary>The T1 position (s), if an axis is T1.</summary>
     public double? T1 => Axis1Name == "T1" ? Position1 : null;

@@ -28,7 +28,9 @@ public static class PeakFinder
         var l2 = distribution.Axis2.Values.Select(Math.Log10).ToArray();
 
         var label = new int[n1, n2];
-        var peaks = new List<(double Mass, double M1, double M2, double S1, double S2, double Height, int Cells)>();
+        var peaks = new List<(double Mass, double M1, double M2, double S1, double S2, double Height, int Cells, bool Edge)>();
+        int edge = Inversion.ResultDiagnostics.EdgeCells;
+        bool AtEdge(int i, int j) => (n1 > 2 * edge && (i < edge || i >= n1 - edge)) || (n2 > 2 * edge && (j < edge || j >= n2 - edge));
         var stack = new Stack<(int, int)>();
         for (int i0 = 0; i0 < n1; i0++)
             for (int j0 = 0; j0 < n2; j0++)
@@ -57,20 +59,35 @@ public static class PeakFinder
                             stack.Push((a, b));
                         }
                 }
-                double m1 = s1 / mass, m2 = s2 / mass;
+                double m1 = s1 / mass, m2 = s2 / mass, d1 = 0, d2 = 0;
+                bool atEdge = false;
                 foreach (var (i, j) in members)
                 {
                     double w = f[i, j];
                     q1 += w * (l1[i] - m1) * (l1[i] - m1);
                     q2 += w * (l2[j] - m2) * (l2[j] - m2);
+                    d1 += w * Step(l1, i);
+                    d2 += w * Step(l2, j);
+                    atEdge |= AtEdge(i, j);
                 }
-                peaks.Add((mass, m1, m2, Math.Sqrt(q1 / mass), Math.Sqrt(q2 / mass), height, cells));
+                double floor1 = d1 / mass / Math.Sqrt(12), floor2 = d2 / mass / Math.Sqrt(12);
+                peaks.Add((mass, m1, m2, Math.Max(Math.Sqrt(q1 / mass), floor1), Math.Max(Math.Sqrt(q2 / mass), floor2), height, cells, atEdge));
             }
 
         return peaks.OrderByDescending(p => p.Mass).Select((p, k) => new Peak(
             k + 1, distribution.Name, distribution.Axis1.Name, distribution.Axis2.Name,
             Math.Pow(10, p.M1), oneD ? null : Math.Pow(10, p.M2),
             p.M1, oneD ? null : p.M2, p.S1, oneD ? null : p.S2,
-            p.Mass / total, p.Height, p.Cells)).ToList();
+            p.Mass / total, p.Height, p.Cells) { AtEdge = p.Edge }).ToList();
+    }
+
+    /// <summary>The log10 width of cell <paramref name="i"/>: half the distance between its neighbours (0 for a one-point axis).</summary>
+    private static double Step(double[] log, int i)
+    {
+        int n = log.Length;
+        if (n < 2) return 0;
+        if (i == 0) return log[1] - log[0];
+        if (i == n - 1) return log[n - 1] - log[n - 2];
+        return 0.5 * (log[i + 1] - log[i - 1]);
     }
 }

@@ -37,6 +37,33 @@ public sealed record InversionEfficiencyEstimate(double Kappa, double Misfit, do
 /// </summary>
 public static class InversionEfficiencyFit
 {
+    /// <summary>The first point must read above this fraction of -S(last) for an inversion to count as incomplete.</summary>
+    public const double IncompleteBelow = 0.95;
+
+    /// <summary>The first two recovery delays must agree within this fraction of S(last) (a flat start).</summary>
+    public const double FlatStart = 0.01;
+
+    /// <summary>
+    /// Whether an inversion-recovery measurement reads as an incomplete inversion: along the first echo (a 1D curve
+    /// itself), the first recovery delay reads above -<see cref="IncompleteBelow"/> of the last, and the first two
+    /// delays agree within <see cref="FlatStart"/> of it, so no population is recovering there and the start is
+    /// -kappa M0 rather than a fast component (the silicone-oil file: -0.773, -0.766 of the last; the Berea file,
+    /// -0.689, -0.660, starts recovering and is left alone). <paramref name="reason"/> says what was read.
+    /// </summary>
+    public static bool AppearsIncomplete(Signal2D signal, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        reason = "";
+        if (signal.Kernels.Kernel1 != KernelKind.InversionRecovery || signal.Axis1.Count < 3) return false;
+        var v = signal.Values;
+        int n = v.GetLength(0);
+        double last = v[n - 1, 0], first = v[0, 0], second = v[1, 0];
+        if (!(last > 0)) return false;
+        double r0 = first / last, r1 = second / last;
+        reason = string.Create(CultureInfo.InvariantCulture, $"the first recovery delays read {r0:0.###} and {r1:0.###} of the last");
+        return r0 < 0 && r0 > -IncompleteBelow && Math.Abs(r1 - r0) < FlatStart;
+    }
+
     public static InversionEfficiencyEstimate Estimate(Signal2D signal, double lowest = 0.2, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(signal);

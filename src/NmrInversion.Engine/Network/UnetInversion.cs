@@ -116,7 +116,10 @@ public static class UnetInversion
             throw new NmrInputException("ModelGridMismatch", $"The U-Net inverts 2D signals; '{signal.Name}' is a 1D {signal.Experiment} signal.", InputProblem.Data);
         if (model.Grid.Mismatch(signal) is null) return new UnetInput(signal, signal, null, false);
         if (model.Family is not null && ReadsKernels(model, signal.Kernels) && model.Family.Mismatch(signal.Axis1, signal.Axis2) is null)
+        {
+            CheckGridHonoured(model, signal);
             return new UnetInput(signal, signal, null, false, OwnGrid: true);
+        }
         var translation = GridTranslation.Find(model.Grid, signal, out string? noTranslation);
         if (translation is not null) return new UnetInput(signal, translation.OnModelGrid, translation, false);
         if (resample)
@@ -124,6 +127,7 @@ public static class UnetInversion
             if (signal.Kernels != model.Grid.Kernels)
                 throw new NmrInputException("ModelGridMismatch",
                     $"Model '{model.Name}' cannot invert signal '{signal.Name}': the model was trained for {model.Grid.Kernels} but the signal is {signal.Kernels}; resampling cannot change the kernels ({noTranslation}).", InputProblem.Data);
+            CheckGridHonoured(model, signal);
             var moved = SignalResampler.Resample(signal, model.Grid.Acquisition1, model.Grid.Acquisition2);
             var onGrid = new Signal2D(moved.Values, moved.Axis1, moved.Axis2, moved.Kernels, model.Grid.Relaxation1, model.Grid.Relaxation2,
                 moved.NoiseSigma, moved.Snr, null, moved.Name, moved.Seed, moved.Provenance);
@@ -131,6 +135,20 @@ public static class UnetInversion
         }
         CheckSignal(model, signal);
         return new UnetInput(signal, signal, null, false);
+    }
+
+    /// <summary>
+    /// A route that reconstructs on the model's own relaxation grid honours a signal whose grid is that one, or the one
+    /// its acquisition resolves (no grid was asked for: the result then says where the two ranges differ, NetworkRange);
+    /// a signal that asks for another grid (given, or its truth's) is refused with RelaxationGridNotHonoured rather than
+    /// answered on a grid it did not ask for.
+    /// </summary>
+    private static void CheckGridHonoured(LoadedModel model, Signal2D signal)
+    {
+        if (signal.RelaxationAxis1.Equals(model.Grid.Relaxation1) && signal.RelaxationAxis2.Equals(model.Grid.Relaxation2)) return;
+        if (signal.RelaxationAxesFromAcquisition) return;
+        throw new NmrInputException("RelaxationGridNotHonoured",
+            $"Model '{model.Name}' reconstructs on its own grid ({model.Grid.Relaxation1}; {model.Grid.Relaxation2}), but signal '{signal.Name}' asks for {signal.RelaxationAxis1}; {signal.RelaxationAxis2}. Invert it onto that grid with Invoke-NmrTikhonov or Invoke-NmrMtgv, or pass the signal without a grid of its own.", InputProblem.Data);
     }
 
     /// <summary>Inverts signals in one batch: each must be on the model's grid or reach it by a translation (see <see cref="Prepare"/>).</summary>
