@@ -9,10 +9,16 @@ namespace NmrInversion.Commands;
 /// </summary>
 public abstract class ExportCmdlet : NmrCmdlet
 {
-    /// <summary>The file to write. The extension .json selects JSON unless -Format says otherwise.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The file to write. The extension .json selects JSON unless -Format says otherwise. Wildcards name an existing file (exactly one); a path that matches none is taken as the name of a new file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
+
+    /// <summary>The file to write, taken literally (brackets and other wildcard characters are part of the name).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("LP")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
 
     /// <summary>Csv or Json; Auto (default) chooses by extension (.json: Json, else Csv).</summary>
     [Parameter]
@@ -32,7 +38,8 @@ public abstract class ExportCmdlet : NmrCmdlet
     /// <summary>Writes <paramref name="item"/> to -Path as JSON or CSV (after the checks and ShouldProcess); errors are per item.</summary>
     protected void Export(object item, string description, Action<Stream> writeJson, Action<TextWriter> writeCsv)
     {
-        string path = GetUnresolvedProviderPathFromPSPath(Path!);
+        string? path = ExportTarget.Resolve(this, Path, LiteralPath, item);
+        if (path is null) return;
         bool json = ExportTarget.IsJson(Format, path);
         if (!ExportTarget.CheckWritable(this, path, Force, _written, item)) return;
         if (!ShouldProcess(path, $"Write {description} as {(json ? "JSON" : "CSV")}")) return;
@@ -46,9 +53,45 @@ public abstract class ExportCmdlet : NmrCmdlet
     }
 }
 
-/// <summary>Shared checks of the export cmdlets: format by extension, no overwrite without -Force, one file per item.</summary>
+/// <summary>
+/// What every export cmdlet (Export-NmrSignal, Export-NmrDistribution, Export-NmrPlot) shares: the target from -Path or
+/// -LiteralPath, format by extension, no overwrite without -Force, one file per item. Problems with the target are
+/// non-terminating errors of the item.
+/// </summary>
 internal static class ExportTarget
 {
+    /// <summary>
+    /// The file system path to write: -LiteralPath as it is; -Path with wildcards the one existing file it matches (an
+    /// error PathAmbiguous for several), or, when it matches none, the path taken literally (a new file). Null after
+    /// writing the error.
+    /// </summary>
+    public static string? Resolve(PSCmdlet cmdlet, string? path, string? literalPath, object? target)
+    {
+        if (literalPath is not null) return cmdlet.GetUnresolvedProviderPathFromPSPath(literalPath);
+        if (!WildcardPattern.ContainsWildcardCharacters(path!)) return cmdlet.GetUnresolvedProviderPathFromPSPath(path!);
+        List<string> matches;
+        try
+        {
+            matches = cmdlet.GetResolvedProviderPathFromPSPath(path!, out _).ToList();
+        }
+        catch (ItemNotFoundException)
+        {
+            matches = new List<string>();
+        }
+        catch (System.Management.Automation.DriveNotFoundException)
+        {
+            matches = new List<string>();
+        }
+        if (matches.Count == 1) return matches[0];
+        if (matches.Count > 1)
+        {
+            cmdlet.WriteError(new ErrorRecord(new IOException($"-Path '{path}' matches {matches.Count} files ({string.Join(", ", matches.Take(3).Select(System.IO.Path.GetFileName))}{(matches.Count > 3 ? ", ..." : "")}); name one file, or pass -LiteralPath to write a name with wildcard characters."),
+                "PathAmbiguous", ErrorCategory.InvalidArgument, path));
+            return null;
+        }
+        return cmdlet.GetUnresolvedProviderPathFromPSPath(WildcardPattern.Unescape(path!));
+    }
+
     public static bool IsJson(string format, string path) =>
         format == "Json" || (format == "Auto" && string.Equals(System.IO.Path.GetExtension(path), ".json", StringComparison.OrdinalIgnoreCase));
 

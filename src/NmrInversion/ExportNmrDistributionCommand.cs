@@ -7,7 +7,7 @@ namespace NmrInversion.Commands;
 /// <summary>
 /// <para type="synopsis">Writes a distribution (or an inversion result's distribution) to CSV (header row of T2, first column of T1) or JSON (exact).</para>
 /// </summary>
-[Cmdlet(VerbsData.Export, "NmrDistribution", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "NmrDistribution", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNmrDistributionCommand : ExportCmdlet
 {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NmrInversion.Engine;
 using NmrInversion.Engine.Distributions;
+using NmrInversion.Engine.Formats;
 using NmrInversion.Engine.Inversion;
 using NmrInversion.Engine.Metrics;
 using NmrInversion.Plotting;
@@ -15,7 +16,7 @@ namespace NmrInversion.Commands;
 /// replaced with -Force. Figures are drawn with ScottPlot 5 on SkiaSharp 3.119 (see NmrInversion.Plotting.csproj for
 /// why SkiaSharp is pinned to 3.119 beside TorchSharp, which asks for 2.88).</para>
 /// </summary>
-[Cmdlet(VerbsData.Export, "NmrPlot", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "NmrPlot", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNmrPlotCommand : NmrCmdlet
 {
@@ -24,10 +25,16 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
     [ValidateNotNull]
     public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
-    /// <summary>The PNG file to write.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The PNG file to write. Wildcards name an existing file (exactly one); a path that matches none is taken as the name of a new file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>The PNG file to write, taken literally (brackets and other wildcard characters are part of the name).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("LP")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
 
     /// <summary>The figure: Map, Comparison, Grid or Chi. Defaults from the input's type.</summary>
     [Parameter]
@@ -84,18 +91,25 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
     protected override void EndProcessing()
     {
         if (_items.Count == 0) Terminate("PlotNothingToDraw", "Nothing to draw: no distribution, inversion result or chi report was given.", InputProblem.Argument, null);
-        string fullPath = GetUnresolvedProviderPathFromPSPath(Path);
         var kind = Kind ?? DefaultKind();
-        WriteVerbose($"Drawing a {kind} figure of {_items.Count} object(s) into {fullPath}.");
         var options = new FigureOptions(Width, Height, Title);
 
         Func<byte[]>? render = null;
         Run(() => render = Prepare(kind, options), _items);
-        CheckTarget(fullPath);
+        // The target's problems (exists, a folder, a missing or read-only folder) are errors of this figure, as for every export.
+        string? fullPath = ExportTarget.Resolve(this, Path, LiteralPath, _items);
+        if (fullPath is null || !ExportTarget.CheckWritable(this, fullPath, Force, new HashSet<string>(), _items)) return;
+        WriteVerbose($"Drawing a {kind} figure of {_items.Count} object(s) into {fullPath}.");
         if (!ShouldProcess(fullPath, $"Write {kind} figure ({Width} x {Height} PNG)")) return;
         byte[] png = Array.Empty<byte>();
         Run(() => png = render!(), _items);
-        Run(() => WriteAtomically(fullPath, png, Force), fullPath);
+        bool written = false;
+        RunForItem(() =>
+        {
+            AtomicFile.Write(fullPath, Force, stream => stream.Write(png));
+            written = true;
+        }, fullPath);
+        if (!written) return;
         // The provider's item carries PSPath/PSProvider, so the file formats like Get-Item's output (Length, Mode).
         var items = InvokeProvider.Item.Get(new[] { fullPath }, true, true);
         WriteObject(items.Count == 1 ? items[0] : new FileInfo(fullPath));
@@ -188,33 +202,5 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
             throw new NmrInputException("PlotNothingToCompare",
                 "A comparison needs a truth and at least one reconstruction: pipe inversion results, or several distributions (the first is the truth), or pass -Reference.");
         return list;
-    }
-
-    private void CheckTarget(string fullPath)
-    {
-        if (Directory.Exists(fullPath))
-            Terminate("PathIsFolder", $"'{fullPath}' is a folder; -Path names the PNG file to write.", InputProblem.Argument, fullPath);
-        string? folder = System.IO.Path.GetDirectoryName(fullPath);
-        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
-            Terminate("FolderNotFound", $"The folder of '{fullPath}' does not exist; create it first.", InputProblem.NotFound, fullPath);
-        if (File.Exists(fullPath) && !Force)
-            ThrowTerminatingError(new ErrorRecord(
-                new IOException($"'{fullPath}' exists; pass -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, fullPath));
-    }
-
-    /// <summary>Writes to a temporary file in the target's folder, then renames it over the target (replacing only with <paramref name="overwrite"/>).</summary>
-    private static void WriteAtomically(string fullPath, byte[] bytes, bool overwrite)
-    {
-        string folder = System.IO.Path.GetDirectoryName(fullPath)!;
-        string temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, fullPath, overwrite);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

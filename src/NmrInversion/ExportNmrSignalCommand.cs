@@ -7,7 +7,7 @@ namespace NmrInversion.Commands;
 /// <summary>
 /// <para type="synopsis">Writes a signal to CSV (spreadsheet layout: header row of t2, first column of t1) or to NmrInversion JSON (exact round trip with Import-NmrSignal).</para>
 /// </summary>
-[Cmdlet(VerbsData.Export, "NmrSignal", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "NmrSignal", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNmrSignalCommand : ExportCmdlet
 {

@@ -9,15 +9,20 @@ namespace NmrInversion.Commands;
 /// <summary>
 /// <para type="synopsis">Reads measured (or exported) NMR signals from files: delimited text, NmrInversion JSON, Magritek Spinsolve, Bruker minispec, Oxford Instruments GeoSpec and Tecmag TNMR (.tnt).</para>
 /// </summary>
-[Cmdlet(VerbsData.Import, "NmrSignal")]
+[Cmdlet(VerbsData.Import, "NmrSignal", DefaultParameterSetName = "Path")]
 [OutputType(typeof(Signal2D))]
 public sealed class ImportNmrSignalCommand : NmrCmdlet
 {
-    /// <summary>Measurement files, or Spinsolve folders (data file + acqu.par). Accepts Get-ChildItem output.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath", "FullName")]
+    /// <summary>Measurement files, or Spinsolve folders (data file + acqu.par); wildcards expand (PowerShell's rules: * ? [a-z], ` escapes). A path that matches nothing is an error (FileNotFound).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
+
+    /// <summary>Measurement files or Spinsolve folders taken literally (brackets are part of the name). Get-ChildItem and Get-Item output binds here by its PSPath.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
 
     /// <summary>The file format; Auto (default) recognises it from the path and the first bytes.</summary>
     [Parameter]
@@ -101,10 +106,10 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var p in Path!)
+        foreach (var p in (LiteralPath ?? Path)!)
         {
             if (Stopping) return;
-            foreach (var path in ResolvePaths(p))
+            foreach (var path in ResolvePaths(p, literal: LiteralPath is not null))
             RunForItem(() =>
             {
                 var options = new ImportOptions
@@ -137,6 +142,7 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
                 WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
                 if (signal.Provenance.TryGetValue("Phase", out var phase)) WriteVerbose($"Phase: {phase}.");
                 if (signal.Provenance.TryGetValue("NoiseSource", out var noise)) WriteVerbose($"Noise sigma {signal.NoiseSigma}: {noise}.");
+                WriteWarnings(signal.Warnings, signal.Name);
                 WriteObject(signal);
             }, path);
         }
@@ -155,22 +161,46 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
             ["InversionEfficiencySource"] = source,
         };
         return new Signal2D(s.Values, s.Axis1, s.Axis2, s.Kernels.WithInversionEfficiency(kappa), s.RelaxationAxis1, s.RelaxationAxis2,
-            s.NoiseSigma, s.Snr, null, s.Name, s.Seed, provenance);
+            s.NoiseSigma, s.Snr, null, s.Name, s.Seed, provenance).WithWarnings(s.Warnings);
     }
 
-    /// <summary>Provider paths of a -Path value: wildcards expand to the matching items (an error when none match); other paths are taken literally.</summary>
-    private IEnumerable<string> ResolvePaths(string psPath)
+    /// <summary>
+    /// Provider paths of a -Path or -LiteralPath value. -LiteralPath is taken as it is. -Path follows PowerShell's
+    /// wildcard rules: a pattern expands to the matching items; a pattern that matches nothing is read literally when
+    /// that item exists (a folder named "br[1]"), else it is an error. A path that names nothing is FileNotFound
+    /// (ObjectNotFound) for that path: never silence.
+    /// </summary>
+    private IEnumerable<string> ResolvePaths(string psPath, bool literal)
     {
-        if (!WildcardPattern.ContainsWildcardCharacters(psPath)) return new[] { GetUnresolvedProviderPathFromPSPath(psPath) };
+        if (literal || !WildcardPattern.ContainsWildcardCharacters(psPath))
+        {
+            string path = GetUnresolvedProviderPathFromPSPath(psPath);
+            if (File.Exists(path) || Directory.Exists(path)) return new[] { path };
+            return NotFound(psPath, $"'{path}' does not exist; pass a measurement file or a Spinsolve folder.");
+        }
+        List<string> matches;
         try
         {
-            return GetResolvedProviderPathFromPSPath(psPath, out _);
+            matches = GetResolvedProviderPathFromPSPath(psPath, out _).ToList();
         }
-        catch (ItemNotFoundException)
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException)
         {
-            WriteError(new ErrorRecord(new NmrInputException("FileNotFound", $"No file matches '{psPath}'.", InputProblem.NotFound), "FileNotFound", ErrorCategory.ObjectNotFound, psPath));
-            return Array.Empty<string>();
+            matches = new List<string>();
         }
+        if (matches.Count > 0) return matches;
+        string literalPath = GetUnresolvedProviderPathFromPSPath(WildcardPattern.Unescape(psPath));
+        if (File.Exists(literalPath) || Directory.Exists(literalPath))
+        {
+            WriteVerbose($"'{psPath}' matches nothing as a wildcard pattern; reading the item of that literal name.");
+            return new[] { literalPath };
+        }
+        return NotFound(psPath, $"No file matches '{psPath}'. (Brackets are wildcards in -Path; pass -LiteralPath for names with brackets.)");
+    }
+
+    private string[] NotFound(string psPath, string message)
+    {
+        WriteError(new ErrorRecord(new NmrInputException("FileNotFound", message, InputProblem.NotFound), "FileNotFound", ErrorCategory.ObjectNotFound, psPath));
+        return Array.Empty<string>();
     }
 
     private double[] ReadAxisFile(string psPath)

@@ -71,7 +71,13 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
     {
         var signal = Signal!;
         UnetInput? input = null;
-        RunForItem(() => input = UnetInversion.Prepare(_model!, signal, Resample), signal);
+        // Every check of the signal happens here, so that one bad signal is an error of its own and never stops a batch.
+        RunForItem(() =>
+        {
+            var prepared = UnetInversion.Prepare(_model!, signal, Resample);
+            UnetInversion.CheckSignal(_model!, prepared.Network);
+            input = prepared;
+        }, signal);
         if (input is null) return;
         if (input.Translation is not null || input.Resampled || input.OwnGrid)
             WriteVerbose($"Signal '{signal.Name}' {input.Route}.");
@@ -95,7 +101,22 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
         IReadOnlyList<UnetResult> results = Array.Empty<UnetResult>();
         _progress.StatusDescription = $"Batch of {_pending.Count} signal(s); {_inverted} inverted so far";
         WriteProgress(_progress);
-        Run(() => results = UnetInversion.Invert(_model!, _pending), _pending[0].Original);
+        try
+        {
+            results = UnetInversion.Invert(_model!, _pending);
+        }
+        catch (Exception e) when (e is not RuntimeException and not OperationCanceledException)
+        {
+            // A failure of the batch: invert its signals one by one, so that it becomes an error of the signal that caused it.
+            WriteVerbose($"The batch of {_pending.Count} failed ({e.Message}); inverting its signals one by one.");
+            var single = new List<UnetResult>();
+            foreach (var p in _pending)
+            {
+                if (Stopping) return;
+                RunForItem(() => single.AddRange(UnetInversion.Invert(_model!, new[] { p })), p.Original);
+            }
+            results = single;
+        }
         _inverted += _pending.Count;
         _pending.Clear();
         foreach (var r in results)

@@ -10,9 +10,16 @@ namespace NmrInversion.Commands;
 /// </summary>
 public abstract class NmrCmdlet : PSCmdlet
 {
-    /// <summary>The ErrorRecord for an exception thrown while handling <paramref name="target"/>.</summary>
+    /// <summary>
+    /// The ErrorRecord for an exception thrown while handling <paramref name="target"/>. Every exception gets a stable
+    /// ErrorId and a category: an aggregate of one failure (parallel loops, tasks) is that failure; failures of the file
+    /// system, of memory and of native code (libtorch) have their own ids; anything else is EngineFailure
+    /// (InvalidOperation), never a bare .NET exception.
+    /// </summary>
     protected static ErrorRecord ToErrorRecord(Exception e, object? target)
     {
+        while (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
+        if (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
         if (e is NmrInputException nmr)
         {
             var category = nmr.Problem switch
@@ -23,13 +30,18 @@ public abstract class NmrCmdlet : PSCmdlet
             };
             return new ErrorRecord(nmr, nmr.ErrorId, category, target);
         }
-        if (e is Engine.Network.TrainingDivergedException)
-            return new ErrorRecord(e, Engine.Network.TrainingDivergedException.ErrorId, ErrorCategory.InvalidResult, target);
-        if (e is OperationCanceledException)
-            return new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, target);
-        if (e is IOException or UnauthorizedAccessException)
-            return new ErrorRecord(e, "FileAccessFailed", ErrorCategory.WriteError, target);
-        return new ErrorRecord(e, "EngineFailure", ErrorCategory.NotSpecified, target);
+        return e switch
+        {
+            Engine.Network.TrainingDivergedException => new ErrorRecord(e, Engine.Network.TrainingDivergedException.ErrorId, ErrorCategory.InvalidResult, target),
+            Engine.Network.CheckpointWriteException => new ErrorRecord(e, Engine.Network.CheckpointWriteException.ErrorId, ErrorCategory.WriteError, target),
+            OperationCanceledException => new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, target),
+            FileNotFoundException or DirectoryNotFoundException => new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, target),
+            UnauthorizedAccessException => new ErrorRecord(e, "FileAccessDenied", ErrorCategory.PermissionDenied, target),
+            IOException => new ErrorRecord(e, "FileAccessFailed", ErrorCategory.WriteError, target),
+            OutOfMemoryException or InsufficientMemoryException => new ErrorRecord(e, "OutOfMemory", ErrorCategory.ResourceUnavailable, target),
+            System.Runtime.InteropServices.ExternalException => new ErrorRecord(e, "NativeFailure", ErrorCategory.InvalidOperation, target),
+            _ => new ErrorRecord(e, "EngineFailure", ErrorCategory.InvalidOperation, target),
+        };
     }
 
     /// <summary>
@@ -60,13 +72,16 @@ public abstract class NmrCmdlet : PSCmdlet
         {
             throw;
         }
-        catch (Exception e) when (e is NmrInputException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or OperationCanceledException)
+        catch (Exception e) when (e is not RuntimeException)
         {
             Terminate(e, target);
         }
     }
 
-    /// <summary>Runs <paramref name="action"/> for one pipeline item; an input error becomes a non-terminating error for that item.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> for one pipeline item; any failure of it (bad input, a file, memory, native code)
+    /// becomes a non-terminating error for that item, so one bad item never stops the others. Cancellation passes through.
+    /// </summary>
     protected void RunForItem(Action action, object? target)
     {
         try
@@ -77,7 +92,7 @@ public abstract class NmrCmdlet : PSCmdlet
         {
             throw;
         }
-        catch (Exception e) when (e is NmrInputException or ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is not RuntimeException and not OperationCanceledException)
         {
             WriteError(ToErrorRecord(e, target));
         }

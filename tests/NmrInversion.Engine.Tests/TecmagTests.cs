@@ -55,6 +55,7 @@ public class TecmagTests(ITestOutputHelper output)
             Str(name); Str("999u"); w.Write(new byte[8]);                         // a record without the zero word: not the acquired value
             Str(name); w.Write(0); Str(value); w.Write(new byte[12]);               // the dashboard's record
         }
+        Str("Saved with 64-bit TNMR version:  3.4.31  Build 171107#Experiment by User:  synthetic\0"); // the closing comment
         w.Flush();
         string path = Path.Combine(TestData.NewFolder(), "synthetic.tnt");
         File.WriteAllBytes(path, ms.ToArray());

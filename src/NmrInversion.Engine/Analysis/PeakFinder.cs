@@ -15,6 +15,7 @@ public static class PeakFinder
     public static IReadOnlyList<Peak> Find(Distribution2D distribution, double threshold = DefaultThreshold)
     {
         ArgumentNullException.ThrowIfNull(distribution);
+        distribution.CheckValues();
         if (!(threshold > 0 && threshold < 1))
             throw new NmrInputException("ThresholdInvalid", $"The peak threshold is a fraction of the maximum between 0 and 1 (exclusive); got {threshold}.");
         var f = distribution.Values;

@@ -90,6 +90,23 @@ public sealed class Distribution2D
     /// <summary>The amplitudes, first index along <see cref="Axis1"/>. The array is the object's own storage: copy it before changing it.</summary>
     public double[,] Values => _values;
 
+    /// <summary>
+    /// Throws DistributionNotFinite (a NaN or infinite cell) or DistributionNegative: the constructor checks both, but
+    /// <see cref="Values"/> is the object's own storage and may have been changed since; analyses and writers check again.
+    /// </summary>
+    public void CheckValues()
+    {
+        for (int i = 0; i < _values.GetLength(0); i++)
+            for (int j = 0; j < _values.GetLength(1); j++)
+            {
+                double v = _values[i, j];
+                if (!double.IsFinite(v))
+                    throw new NmrInputException("DistributionNotFinite", string.Create(CultureInfo.InvariantCulture, $"The distribution '{Name}' has a non-finite value ({v}) at [{i}, {j}]."), InputProblem.Data);
+                if (v < 0)
+                    throw new NmrInputException("DistributionNegative", string.Create(CultureInfo.InvariantCulture, $"The distribution '{Name}' has a negative value ({v:G4}) at [{i}, {j}]; distributions are non-negative."), InputProblem.Data);
+            }
+    }
+
     public RelaxationAxis Axis1 { get; }
 
     public RelaxationAxis Axis2 { get; }

@@ -180,6 +180,7 @@ public static class CsvSignal
     /// <summary>Writes a signal: spreadsheet layout for 2D (corner "t1\t2"), two columns for 1D. Axes in s and s/m^2.</summary>
     public static void Write(TextWriter writer, Signal2D signal)
     {
+        signal.CheckFinite(); // a NaN written here would be a file Import-NmrSignal refuses
         if (signal.Dimensions == 1)
             DelimitedText.WriteColumns(writer, signal.Axis1.Name, "signal", signal.Axis1.AsSpan(), signal.Values);
         else
@@ -189,6 +190,7 @@ public static class CsvSignal
     /// <summary>Writes a distribution: spreadsheet layout for 2D (corner "T1\T2"), two columns for 1D. Axes in s or m^2/s.</summary>
     public static void Write(TextWriter writer, Distribution2D distribution)
     {
+        distribution.CheckValues();
         if (distribution.Dimensions == 1)
             DelimitedText.WriteColumns(writer, distribution.Axis1.Name, "amplitude", distribution.Axis1.AsSpan(), distribution.Values);
         else

@@ -64,8 +64,10 @@ public static class GeoSpec
         if (options.Experiment is { } requested && requested != experiment)
             throw new NmrInputException("ExperimentMismatch", $"{source} is a GeoSpec TestType {testType} ({experiment}) measurement; -Experiment {requested} does not fit it.");
 
-        var dims = Value("Results", "Dimensions").Split(',').Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray();
-        int expected = dims.Aggregate(1, (a, b) => a * b);
+        var dims = Value("Results", "Dimensions").Split(',').Select(d =>
+            int.TryParse(d.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n
+                : throw new NmrInputException("GeoSpecHeaderInvalid", $"{source}: [Results] Dimensions={Value("Results", "Dimensions")} must be positive whole numbers separated by commas.", InputProblem.Data)).ToArray();
+        long expected = dims.Aggregate(1L, (a, b) => Math.Min(a * b, long.MaxValue / int.MaxValue));
 
         // Data: skip the column header line ("X Y Real Imaginary"), then tab-separated numbers.
         var rows = new List<(int Line, string[] Cells)>();
@@ -116,11 +118,23 @@ public static class GeoSpec
         foreach (var key in new[] { "Tau", "NumOfEchoes", "NumTIValues", "T1Max", "T2Max", "RecycleDelay" })
             if (sections.TryGetValue("Parameters", out var ps) && ps.TryGetValue(key, out var v)) provenance[key] = v;
         (double, string)? stated = null;
-        if (sections.TryGetValue("Results", out var results) && results.TryGetValue("Noise", out var noise)
-            && double.TryParse(noise, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && sigma > 0)
-            stated = (sigma, "file: [Results] Noise");
+        var warnings = new List<NmrWarning>();
+        string estimated = "estimated: robust sd of point-to-point differences of the phased imaginary channel";
+        if (sections.TryGetValue("Results", out var results) && results.TryGetValue("Noise", out var noise))
+        {
+            if (double.TryParse(noise, NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && double.IsFinite(sigma) && sigma > 0)
+                stated = (sigma, "file: [Results] Noise");
+            else
+            {
+                stated = (quadrature, estimated + $" (the file's [Results] Noise={noise} is not a positive number)");
+                if (options.NoiseSigma is null)
+                    warnings.Add(new NmrWarning("FileNoiseInvalid", string.Create(CultureInfo.InvariantCulture,
+                        $"{source}: [Results] Noise={noise} is not a usable noise level (a positive number); the noise level is estimated from the data instead (Provenance NoiseSource says how). Pass -NoiseSigma to set it.")));
+            }
+        }
         else
-            stated = (quadrature, "estimated: robust sd of point-to-point differences of the phased imaginary channel");
-        return MeasuredSignal.Create(phased.Real, axis, AcquisitionAxis.Single(), kernels, options.Name ?? Path.GetFileNameWithoutExtension(path), provenance, options.NoiseSigma, stated);
+            stated = (quadrature, estimated);
+        return MeasuredSignal.Create(phased.Real, axis, AcquisitionAxis.Single(), kernels, options.Name ?? Path.GetFileNameWithoutExtension(path), provenance, options.NoiseSigma, stated)
+            .WithWarnings(warnings);
     }
 }

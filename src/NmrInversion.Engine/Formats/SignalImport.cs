@@ -2,7 +2,11 @@ using NmrInversion.Engine.Signals;
 
 namespace NmrInversion.Engine.Formats;
 
-/// <summary>Reads a measurement in any supported format (detected unless <see cref="ImportOptions.Format"/> says).</summary>
+/// <summary>
+/// Reads a measurement in any supported format (detected unless <see cref="ImportOptions.Format"/> says), and attaches
+/// what the import checks found doubtful to its <see cref="Signal2D.Warnings"/>: a shape that does not fit the
+/// experiment's kernels (<see cref="KernelShapeCheck"/>), no noise level (NoiseLevelUnknown).
+/// </summary>
 public static class SignalImport
 {
     public static Signal2D Read(string path, ImportOptions options)
@@ -13,9 +17,10 @@ public static class SignalImport
         var format = detected ? FormatDetection.Detect(path) : options.Format;
         if (format != SignalFormat.Spinsolve && Directory.Exists(path))
             throw new NmrInputException("FormatNotRecognized", $"'{path}' is a folder; only -Format Spinsolve (or Auto) reads a folder.", InputProblem.Data);
+        Signal2D signal;
         try
         {
-            return format switch
+            signal = format switch
             {
                 SignalFormat.Csv => CsvSignal.Read(path, options),
                 SignalFormat.Json => SignalJson.ReadSignal(path, options),
@@ -30,5 +35,11 @@ public static class SignalImport
         {
             throw new NmrInputException(e.ErrorId, e.Message + " (Read as delimited text: the content is not NmrInversion JSON, GeoSpec, minispec or Spinsolve.)", e.Problem);
         }
+        var warnings = new List<NmrWarning>(KernelShapeCheck.Check(signal));
+        warnings.AddRange(AcquisitionPlausibility.Check(signal));
+        if (signal.NoiseSigma is null)
+            warnings.Add(new NmrWarning("NoiseLevelUnknown",
+                $"'{signal.Name}' has no noise level: the file states none and {signal.Size} point(s) are too few to estimate one. Inversions report no misfit (NaN) and choose alpha without it; pass -NoiseSigma."));
+        return signal.WithWarnings(warnings);
     }
 }

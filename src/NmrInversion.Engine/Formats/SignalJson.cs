@@ -29,12 +29,15 @@ public static class SignalJson
 
     public static void Write(Stream stream, Signal2D signal)
     {
+        signal.CheckFinite();
+        signal.Truth?.CheckValues();
         using var w = new Utf8JsonWriter(stream, WriterOptions);
         WriteSignal(w, signal);
     }
 
     public static void Write(Stream stream, Distribution2D distribution)
     {
+        distribution.CheckValues();
         using var w = new Utf8JsonWriter(stream, WriterOptions);
         WriteDistribution(w, distribution);
     }
@@ -132,8 +135,7 @@ public static class SignalJson
         CheckVersion(root, source);
         var kernels = new KernelPair(Enum<KernelKind>(root, "kernel1", source), Enum<KernelKind>(root, "kernel2", source));
         if (root.TryGetProperty("inversionEfficiency", out var kappa))
-            kernels = kernels.WithInversionEfficiency(kappa.ValueKind == JsonValueKind.Number ? kappa.GetDouble()
-                : throw new NmrInputException("JsonFormatInvalid", $"{source}: \"inversionEfficiency\" must be a number.", InputProblem.Data));
+            kernels = kernels.WithInversionEfficiency(Finite(kappa, "inversionEfficiency", source));
         var a1 = new AcquisitionAxis(Str(Obj(root, "axis1", source), "name", source), Numbers(Obj(root, "axis1", source), "values", source));
         var a2 = new AcquisitionAxis(Str(Obj(root, "axis2", source), "name", source), Numbers(Obj(root, "axis2", source), "values", source));
         var r1 = new RelaxationAxis(Str(Obj(root, "relaxationAxis1", source), "name", source), Numbers(Obj(root, "relaxationAxis1", source), "values", source));
@@ -145,9 +147,9 @@ public static class SignalJson
             foreach (var prop in p.EnumerateObject()) provenance[prop.Name] = prop.Value.ToString();
         provenance["ImportedFrom"] = Path.GetFullPath(path);
         double? sigma = options?.NoiseSigma ?? NullableNumber(root, "noiseSigma", source);
-        int? seed = root.TryGetProperty("seed", out var sd) && sd.ValueKind == JsonValueKind.Number ? sd.GetInt32() : null;
+        int? seed = root.TryGetProperty("seed", out var sd) && sd.ValueKind != JsonValueKind.Null ? Int(sd, "seed", source) : null;
         return new Signal2D(values, a1, a2, kernels, r1, r2, sigma, NullableNumber(root, "snr", source), truth,
-            options?.Name ?? (root.TryGetProperty("name", out var n) ? n.GetString() : null), seed, provenance);
+            options?.Name ?? (root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null), seed, provenance);
     }
 
     /// <summary>Reads a distribution written by <see cref="Write(Stream, Distribution2D)"/>.</summary>
@@ -165,7 +167,7 @@ public static class SignalJson
         CheckVersion(e, source);
         var r1 = new RelaxationAxis(Str(Obj(e, "axis1", source), "name", source), Numbers(Obj(e, "axis1", source), "values", source));
         var r2 = new RelaxationAxis(Str(Obj(e, "axis2", source), "name", source), Numbers(Obj(e, "axis2", source), "values", source));
-        return new Distribution2D(Matrix(e, "values", source), r1, r2, e.TryGetProperty("name", out var n) ? n.GetString() : null);
+        return new Distribution2D(Matrix(e, "values", source), r1, r2, e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null);
     }
 
     private static JsonDocument Parse(string path)
@@ -184,7 +186,7 @@ public static class SignalJson
 
     private static void CheckVersion(JsonElement e, string source)
     {
-        if (!e.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || v.GetInt32() != Version)
+        if (!e.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version) || version != Version)
             throw new NmrInputException("JsonFormatInvalid", $"{source}: \"version\" must be {Version}.", InputProblem.Data);
     }
 
@@ -206,9 +208,18 @@ public static class SignalJson
     private static double? NullableNumber(JsonElement e, string name, string source)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.Number ? v.GetDouble()
+        return v.ValueKind == JsonValueKind.Number ? Finite(v, name, source)
             : throw new NmrInputException("JsonFormatInvalid", $"{source}: \"{name}\" must be a number or null.", InputProblem.Data);
     }
+
+    /// <summary>A JSON number that fits a finite double, or JsonFormatInvalid naming <paramref name="what"/>.</summary>
+    private static double Finite(JsonElement x, string what, string source) =>
+        x.ValueKind == JsonValueKind.Number && x.TryGetDouble(out double v) && double.IsFinite(v) ? v
+            : throw new NmrInputException("JsonFormatInvalid", $"{source}: \"{what}\" is not a finite number.", InputProblem.Data);
+
+    private static int Int(JsonElement x, string what, string source) =>
+        x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out int v) ? v
+            : throw new NmrInputException("JsonFormatInvalid", $"{source}: \"{what}\" is not a whole number (32-bit).", InputProblem.Data);
 
     private static double[] Numbers(JsonElement e, string name, string source)
     {
@@ -220,7 +231,8 @@ public static class SignalJson
         {
             if (x.ValueKind != JsonValueKind.Number)
                 throw new NmrInputException("JsonFormatInvalid", $"{source}: \"{name}\"[{i}] is not a number.", InputProblem.Data);
-            list[i++] = x.GetDouble();
+            list[i] = Finite(x, $"{name}[{i}]", source);
+            i++;
         }
         return list;
     }
@@ -241,7 +253,8 @@ public static class SignalJson
             {
                 if (x.ValueKind != JsonValueKind.Number)
                     throw new NmrInputException("JsonFormatInvalid", $"{source}: \"{name}\"[{r}][{c}] is not a number.", InputProblem.Data);
-                cells[c++] = x.GetDouble();
+                cells[c] = Finite(x, $"{name}[{r}][{c}]", source);
+                c++;
             }
             if (rows.Count > 0 && cells.Length != rows[0].Length)
                 throw new NmrInputException("JsonRaggedRow", $"{source}: \"{name}\"[{r}] has {cells.Length} values but row 0 has {rows[0].Length}.", InputProblem.Data);

@@ -77,6 +77,8 @@ public static class Spinsolve
         if (par.TryGetValue("expName", out var expName)) provenance["ExperimentName"] = expName;
 
         int echoes = Int(par, "nrEchoes", acqu);
+        if (experimentName is "T1IRT2" or "DT2")
+            CheckDataLength(dataFile, Int(par, experimentName == "DT2" ? "nrSteps" : "tauSteps", acqu), echoes, experimentName);
         double echoTime = Number(par, "echoTime", acqu) / 1e6;
         provenance["nrEchoes"] = echoes.ToString(CultureInfo.InvariantCulture);
         provenance["echoTime"] = par["echoTime"] + " us";
@@ -156,6 +158,19 @@ public static class Spinsolve
         if (candidates.Count == 0)
             throw new NmrInputException("SpinsolveDataMissing", $"Folder '{folder}' has acqu.par but no data file ({string.Join(", ", DataExtensions)}).", InputProblem.NotFound);
         throw new NmrInputException("SpinsolveDataAmbiguous", $"Folder '{folder}' has several data files ({string.Join(", ", candidates.Select(Path.GetFileName))}); pass the one to read as -Path.");
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, counts in acqu.par that the data file is too short to hold: each of the
+    /// rows x echoes complex points takes two numbers of at least one digit and a separator.
+    /// </summary>
+    private static void CheckDataLength(string dataFile, int rows, int echoes, string experimentName)
+    {
+        long length = new FileInfo(dataFile).Length;
+        long minimum = (long)rows * echoes * 4 - 1;
+        if (minimum > length)
+            throw new NmrInputException("SpinsolveShapeMismatch", string.Create(CultureInfo.InvariantCulture,
+                $"{Path.GetFileName(dataFile)} has {length} bytes, but acqu.par describes {rows} {(experimentName == "DT2" ? "gradient steps" : "inversion times")} x {echoes} echoes ({2L * rows * echoes} numbers, at least {minimum} bytes); acqu.par does not belong to this data file, or the file is cut short."), InputProblem.Data);
     }
 
     private static (double[,] Re, double[,] Im) ReadComplexRows(string dataFile, int rows, int echoes, string experimentName)

@@ -179,6 +179,32 @@ public static class Tecmag
         return scientific ? v * Math.Pow(10, exponent) : v;
     }
 
+    /// <summary>
+    /// True when the pulse sequence ends as TNMR writes it: with a length-prefixed text (the "Saved with ... TNMR
+    /// version" comment) that runs exactly to the end of the file. PSEQ has no length of its own, so this is how a file
+    /// cut short inside its pulse sequence is told from a sequence that lacks a table or a variable.
+    /// </summary>
+    public static bool SequenceLooksComplete(byte[] sequence)
+    {
+        int last = sequence.Length - 4;
+        for (int i = last; i >= Math.Max(0, last - 65536); i--)
+        {
+            int n = BinaryPrimitives.ReadInt32LittleEndian(sequence.AsSpan(i));
+            if (n <= 0 || n != sequence.Length - i - 4) continue;
+            var text = sequence.AsSpan(i + 4, n);
+            int printable = 0;
+            foreach (var c in text) if (c is >= 0x20 and < 0x7F || c is (byte)'\r' or (byte)'\n' or 0) printable++;
+            if (printable == n) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The error for a sequence item that is missing: TecmagFileTruncated when the file is cut short, else <paramref name="missing"/>.</summary>
+    private static NmrInputException MissingFromSequence(TntFile file, string source, NmrInputException missing) =>
+        SequenceLooksComplete(file.Sequence) ? missing
+            : new NmrInputException("TecmagFileTruncated",
+                $"{source} is cut short: its pulse sequence (PSEQ, {file.Sequence.Length} bytes) ends in the middle of a record instead of with TNMR's closing comment, so the sequence's tables and variables (the axes) are incomplete. Copy the file again from the instrument.", InputProblem.Data);
+
     /// <summary>An int32-length-prefixed printable string at <paramref name="offset"/> of at most <paramref name="maxLength"/> bytes, or null.</summary>
     private static string? ReadString(byte[] b, int offset, int maxLength, bool allowLineBreaks = false)
     {
@@ -299,8 +325,8 @@ public static class Tecmag
             throw new NmrInputException("TecmagAxisMissing", $"{source}: the records' axis ({Kernel.AcquisitionName(kind)}) is not stored in a .tnt file; pass its {records} values as -Axis1.", InputProblem.Data);
         var tables = DelayTables(file.Sequence).Where(t => t.Seconds.Length >= records).ToList();
         if (tables.Count == 0)
-            throw new NmrInputException("TecmagDelayTableMissing",
-                $"{source}: {records} records, but the pulse sequence has no delay table of at least {records} times; pass the recovery delays as -Axis1 (with -TimeUnit).", InputProblem.Data);
+            throw MissingFromSequence(file, source, new NmrInputException("TecmagDelayTableMissing",
+                $"{source}: {records} records, but the pulse sequence has no delay table of at least {records} times; pass the recovery delays as -Axis1 (with -TimeUnit).", InputProblem.Data));
         if (tables.Count > 1)
             throw new NmrInputException("TecmagDelayTableAmbiguous",
                 $"{source}: {records} records and several delay tables of at least {records} times ({string.Join(", ", tables.Select(t => $"{t.Name}: {t.Seconds.Length}"))}); pass the recovery delays as -Axis1 (with -TimeUnit).", InputProblem.Data);
@@ -322,8 +348,8 @@ public static class Tecmag
         if (kind != KernelKind.T2Decay)
             throw new NmrInputException("TecmagAxisMissing", $"{source}: the echoes' axis ({Kernel.AcquisitionName(kind)}) is not stored in a .tnt file; pass its {echoes} values.", InputProblem.Data);
         var echoTime = TimeVariable(file.Sequence, variable)
-            ?? throw new NmrInputException("TecmagEchoTimeMissing",
-                $"{source}: {echoes} echoes, but the pulse sequence has no variable {variable} with a time; pass the echo times as -Axis{(key == "Axis1Source" ? 1 : 2)} (with -TimeUnit).", InputProblem.Data);
+            ?? throw MissingFromSequence(file, source, new NmrInputException("TecmagEchoTimeMissing",
+                $"{source}: {echoes} echoes, but the pulse sequence has no variable {variable} with a time; pass the echo times as -Axis{(key == "Axis1Source" ? 1 : 2)} (with -TimeUnit).", InputProblem.Data));
         provenance[key] = $"{echoes} echoes at k x {variable} = {echoTime.Text} (pulse sequence variable)";
         return AcquisitionAxis.EchoTrain(echoTime.Seconds, echoes);
     }

@@ -43,7 +43,12 @@ public static class ResultDiagnostics
         var edges = EdgeMass(result);
         foreach (var w in edges) result.AddWarning(w);
         double misfit = result.Misfit;
-        if (double.IsNaN(misfit)) return;
+        if (double.IsNaN(misfit))
+        {
+            result.AddWarning(new NmrWarning("MisfitUnknown",
+                "The signal's noise level is unknown (or zero), so the misfit is unknown (NaN) and nothing says whether the map explains the data. Pass -NoiseSigma to Import-NmrSignal or New-NmrSignal."));
+            return;
+        }
         if (misfit > misfitLimit)
             result.AddWarning(misfitCause is null ? HighMisfit(result, misfit, edges.Count > 0)
                 : new NmrWarning("HighMisfit", string.Create(CultureInfo.InvariantCulture, $"The residual is {misfit:G3} times the noise level per point. {misfitCause}")));

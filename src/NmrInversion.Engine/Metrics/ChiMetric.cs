@@ -39,6 +39,8 @@ public static class ChiMetric
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(reconstruction);
+        reference.CheckValues();
+        reconstruction.CheckValues();
         if (!reference.Axis1.Equals(reconstruction.Axis1) || !reference.Axis2.Equals(reconstruction.Axis2))
             throw new NmrInputException("ChiGridMismatch",
                 $"The reference ({reference.Axis1}; {reference.Axis2}) and the reconstruction ({reconstruction.Axis1}; {reconstruction.Axis2}) are on different grids.", InputProblem.Data);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NmrInversion.Engine.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -164,6 +165,16 @@ public static class ModelCache
         {
             network.Dispose();
             throw new NmrInputException("ModelCardInvalid", $"The weights file {weightsPath} cannot be loaded into the architecture its card {cardPath} describes ({architecture.BaseChannels} base channels, depth {architecture.Depth}, {architecture.InputChannels} input channels, {precision}): {e.Message} The file is truncated, damaged, or belongs to another architecture.", InputProblem.Data);
+        }
+        bool finite;
+        using (no_grad())
+        using (NewDisposeScope())
+            finite = network.parameters().All(p => p.isfinite().all().item<bool>());
+        if (!finite)
+        {
+            network.Dispose();
+            throw new NmrInputException("ModelWeightsNotFinite",
+                $"The weights file {weightsPath} holds non-finite weights (NaN or infinite): the model diverged in training or the file was damaged (its card {cardPath} was given the damaged file's hash). Use another model or train it again.", InputProblem.Data);
         }
         network.to(device);
         network.eval();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NmrInversion.Engine.Formats;
 using NmrInversion.Engine.Grids;
 using NmrInversion.Engine.Kernels;
 
@@ -301,26 +302,5 @@ public sealed class ModelCard
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
-}
-
-/// <summary>Writes files through a temporary name and a rename, so a crash never leaves half a checkpoint.</summary>
-internal static class AtomicFile
-{
-    public static void WriteAllText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
-
-    /// <summary>Lets <paramref name="writeTo"/> write a temporary file beside <paramref name="path"/>, then renames it over the target; the temporary file never survives a failure.</summary>
-    public static void Write(string path, Action<string> writeTo)
-    {
-        string tmp = path + ".tmp";
-        try
-        {
-            writeTo(tmp);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
     }
 }

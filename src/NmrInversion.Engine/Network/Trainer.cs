@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using NmrInversion.Engine.Formats;
 using NmrInversion.Engine.Signals;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -169,6 +170,18 @@ public sealed class TrainingDivergedException : InvalidOperationException
 }
 
 /// <summary>
+/// Writing a training checkpoint failed (a full disk, a folder that became read-only); the previous checkpoint, if any,
+/// is intact and checkpoint.json still names it, so -Resume continues from it.
+/// </summary>
+public sealed class CheckpointWriteException : IOException
+{
+    public CheckpointWriteException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Stable identifier for scripts and tests.</summary>
+    public const string ErrorId = "CheckpointWriteFailed";
+}
+
+/// <summary>
 /// Trains a <see cref="UNet"/> on samples simulated on the fly (<see cref="TrainingData"/>), with Adam and L2 weight decay,
 /// the learning rate following a cosine from <see cref="TrainerOptions.LearningRate"/> down to <see cref="TrainerOptions.MinLearningRate"/>
 /// over the horizon (the requested samples, or, with only a duration, the samples the first steps' speed predicts),
@@ -263,6 +276,7 @@ public sealed class Trainer
         var device = new Device(deviceType);
         string dir = Path.GetFullPath(options.RunDirectory);
         Directory.CreateDirectory(dir);
+        using var runLock = RunDirectoryLock.Acquire(dir);
 
         var arch = new UNetArchitecture(options.Inputs.ChannelCount, options.BaseChannels, options.Depth, options.Dropout);
         var data = new TrainingData(options.Grid, options.Inputs, options.Recipe, options.Family);
@@ -304,9 +318,17 @@ public sealed class Trainer
             foreach (var f in new[] { weightsFile, optimizerFile })
                 if (!File.Exists(f))
                     throw new NmrInputException("CheckpointInvalid", $"The checkpoint in {dir} names {Path.GetFileName(f)}, which does not exist.", InputProblem.NotFound);
-            model.load(weightsFile);
-            model.to(device);
-            optimizer.load_state_dict(optimizerFile);
+            try
+            {
+                model.load(weightsFile);
+                model.to(device);
+                optimizer.load_state_dict(optimizerFile);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not NmrInputException)
+            {
+                throw new NmrInputException("CheckpointInvalid",
+                    $"The checkpoint in {dir} ({Path.GetFileName(weightsFile)}, {Path.GetFileName(optimizerFile)}) does not load into the run's {arch.BaseChannels}-channel, depth-{arch.Depth} U-Net and its optimizer: {e.Message} The files are truncated or damaged; train again in a new folder.", InputProblem.Data);
+            }
             step = state.Step;
             horizon = options.Samples is { } s2 ? (s2 + batch - 1) / batch : state.HorizonSteps;
             priorSeconds = state.ElapsedSeconds;
@@ -346,21 +368,38 @@ public sealed class Trainer
 
         ModelCard CardSoFar(bool completed) => BuildCard(options, arch, model, step, horizon, priorSeconds + clock.Elapsed.TotalSeconds, lastTrain, lastVal, bestVal, completed, initialName, initialSha, widenedFrom, averagedWith, skippedBatches);
 
+        string? committedWeights = state?.WeightsFile, committedOptimizer = state?.OptimizerFile;
         void SaveCheckpoint()
         {
             string weightsName = string.Create(CultureInfo.InvariantCulture, $"checkpoint-{step}.pt");
             string optimizerName = string.Create(CultureInfo.InvariantCulture, $"checkpoint-{step}.optimizer");
-            AtomicFile.Write(Path.Combine(dir, weightsName), p => model.save(p));
-            AtomicFile.Write(Path.Combine(dir, optimizerName), p => optimizer.save_state_dict(p));
-            var st = new CheckpointState
+            try
             {
-                WeightsFile = weightsName, OptimizerFile = optimizerName,
-                Step = step, HorizonSteps = horizon, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds,
-                LastTrainingLoss = lastTrain, LastValidationLoss = lastVal, BestValidationLoss = bestVal,
-                ValidationSeed = options.ValidationSeed, TestSeed = options.TestSeed, ValidationSize = options.ValidationSize,
-                TestSize = options.TestSize, ValidationInterval = options.ValidationInterval, Card = CardSoFar(false),
-            };
-            AtomicFile.WriteAllText(Path.Combine(dir, CheckpointStateFile), JsonSerializer.Serialize(st, Json));
+                AtomicFile.Write(Path.Combine(dir, weightsName), p => model.save(p));
+                AtomicFile.Write(Path.Combine(dir, optimizerName), p => optimizer.save_state_dict(p));
+                var st = new CheckpointState
+                {
+                    WeightsFile = weightsName, OptimizerFile = optimizerName,
+                    Step = step, HorizonSteps = horizon, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds,
+                    LastTrainingLoss = lastTrain, LastValidationLoss = lastVal, BestValidationLoss = bestVal,
+                    ValidationSeed = options.ValidationSeed, TestSeed = options.TestSeed, ValidationSize = options.ValidationSize,
+                    TestSize = options.TestSize, ValidationInterval = options.ValidationInterval, Card = CardSoFar(false),
+                };
+                AtomicFile.WriteAllText(Path.Combine(dir, CheckpointStateFile), JsonSerializer.Serialize(st, Json));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not committed: checkpoint.json still names the previous pair. Remove what this attempt wrote (a full disk
+                // would otherwise fill up with orphans), but never the committed files.
+                foreach (var name in new[] { weightsName, optimizerName })
+                    if (name != committedWeights && name != committedOptimizer)
+                        try { File.Delete(Path.Combine(dir, name)); } catch (Exception) { }
+                throw new CheckpointWriteException(
+                    $"Writing the checkpoint of step {step} into {dir} failed: {e.Message} " +
+                    (committedWeights is null ? "No earlier checkpoint of this run was written." : $"The previous checkpoint ({committedWeights}) is intact; free space or fix the folder and continue with -Resume."), e);
+            }
+            committedWeights = weightsName;
+            committedOptimizer = optimizerName;
             // Committed: the files of earlier checkpoints (and of the unnamed format) can go.
             foreach (var old in Directory.EnumerateFiles(dir, "checkpoint*"))
             {

@@ -171,7 +171,7 @@ public static class UnetInversion
         var x = new float[count * inLen];
         var svds = new (KernelSvd, KernelSvd)[count];
         var snrs = new double[count];
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) }, b =>
+        ForEachSignal(count, b =>
         {
             svds[b] = SvdsFor(model, inputs[b].Network);
             var values = inputs[b].Network.Values;
@@ -203,8 +203,13 @@ public static class UnetInversion
             }
         }
 
+        for (int k = 0; k < y.Length; k++)
+            if (!float.IsFinite(y[k]))
+                throw new NmrInputException("ModelOutputNotFinite",
+                    $"Model '{model.Name}' returned a non-finite map (NaN or infinite) for signal '{inputs[k / plane].Original.Name}': its weights ({model.WeightsPath}) are damaged or diverged. Use another model.", InputProblem.Data);
+
         var results = new UnetResult[count];
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) }, b =>
+        ForEachSignal(count, b =>
         {
             var item = inputs[b];
             var signal = item.Original;
@@ -255,6 +260,19 @@ public static class UnetInversion
             if (resolvable.Minimum * 2 < network.Minimum || resolvable.Maximum > 2 * network.Maximum)
                 result.AddWarning(new NmrWarning("NetworkRange", string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"This acquisition resolves {resolvable.Name} from {resolvable.Minimum:G3} to {resolvable.Maximum:G3} {resolvable.Unit}, but the network reconstructs on {network.Minimum:G3} to {network.Maximum:G3} {network.Unit}: mass outside its range cannot appear in its map. Compare with Invoke-NmrTikhonov, which inverts onto the acquisition's range.")));
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every signal of a batch in parallel; the first failure is rethrown as itself, not as an AggregateException.</summary>
+    private static void ForEachSignal(int count, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(count, Environment.ProcessorCount) }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
     }
 

@@ -32,10 +32,7 @@ public sealed class Signal2D
             throw new NmrInputException("SignalTooSmall", $"A 1D {kernels.Experiment} signal needs at least 2 points; got {axis1.Count}.", InputProblem.Data);
         if (kernels.Dimensions == 2 && (axis1.Count < 2 || axis2.Count < 2))
             throw new NmrInputException("SignalTooSmall", $"A 2D {kernels.Experiment} signal needs at least 2 points on each axis; got {axis1.Count}x{axis2.Count}.", InputProblem.Data);
-        for (int i = 0; i < values.GetLength(0); i++)
-            for (int j = 0; j < values.GetLength(1); j++)
-                if (double.IsNaN(values[i, j]) || double.IsInfinity(values[i, j]))
-                    throw new NmrInputException("SignalNotFinite", $"The signal has a non-finite value ({values[i, j].ToString(CultureInfo.InvariantCulture)}) at [{i}, {j}]; remove or repair that point.", InputProblem.Data);
+        CheckFinite(values, name);
         if (noiseSigma is { } s && (double.IsNaN(s) || double.IsInfinity(s) || s < 0))
             throw new NmrInputException("NoiseLevelInvalid", $"The noise level must be a finite number >= 0; got {s}.", InputProblem.Data);
 
@@ -106,6 +103,38 @@ public sealed class Signal2D
     public IReadOnlyDictionary<string, string> Provenance { get; }
 
     /// <summary>
+    /// What the import checks found doubtful about the measurement (its shape does not fit the declared experiment, the
+    /// file's noise level was unusable, ...): stable ids and messages. Empty for a signal nothing was found wrong with.
+    /// Kept by the signal's copies (other relaxation grid, inversion efficiency, scaling).
+    /// </summary>
+    public IReadOnlyList<NmrWarning> Warnings { get; private init; } = Array.Empty<NmrWarning>();
+
+    /// <summary>The same signal with <paramref name="warnings"/> added to its <see cref="Warnings"/> (the signal itself when there are none).</summary>
+    public Signal2D WithWarnings(IEnumerable<NmrWarning> warnings)
+    {
+        var added = warnings.ToList();
+        if (added.Count == 0) return this;
+        return new Signal2D(_values, Axis1, Axis2, Kernels, RelaxationAxis1, RelaxationAxis2, NoiseSigma, Snr, Truth, Name, Seed, Provenance)
+        {
+            Warnings = Warnings.Concat(added).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Throws SignalNotFinite naming the first NaN or infinite value. The constructor checks this, but <see cref="Values"/>
+    /// is the object's own storage and may have been changed since; solvers and writers check again.
+    /// </summary>
+    public void CheckFinite() => CheckFinite(_values, Name);
+
+    private static void CheckFinite(double[,] values, string? name)
+    {
+        for (int i = 0; i < values.GetLength(0); i++)
+            for (int j = 0; j < values.GetLength(1); j++)
+                if (!double.IsFinite(values[i, j]))
+                    throw new NmrInputException("SignalNotFinite", $"The signal{(name is null ? "" : $" '{name}'")} has a non-finite value ({values[i, j].ToString(CultureInfo.InvariantCulture)}) at [{i}, {j}]; remove or repair that point.", InputProblem.Data);
+    }
+
+    /// <summary>
     /// The same measurement to be inverted onto other relaxation grids (null keeps an axis). The truth is kept only
     /// when the grid is unchanged, since a truth on another grid cannot score the reconstruction.
     /// </summary>
@@ -114,7 +143,7 @@ public sealed class Signal2D
         var r1 = axis1 ?? RelaxationAxis1;
         var r2 = axis2 ?? RelaxationAxis2;
         bool same = r1.Equals(RelaxationAxis1) && r2.Equals(RelaxationAxis2);
-        return new Signal2D(_values, Axis1, Axis2, Kernels, r1, r2, NoiseSigma, Snr, same ? Truth : null, Name, Seed, Provenance);
+        return new Signal2D(_values, Axis1, Axis2, Kernels, r1, r2, NoiseSigma, Snr, same ? Truth : null, Name, Seed, Provenance) { Warnings = Warnings };
     }
 
     /// <summary>True when the relaxation grid is the one the acquisition resolves (<see cref="ResolvableRange"/>), not one given or a truth's.</summary>
@@ -133,7 +162,8 @@ public sealed class Signal2D
     public double MaxAbs => MatrixProducts.MaxAbs(_values);
 
     /// <summary>
-    /// The signal a solver should work on. Refuses an all-zero signal (SignalAllZero: nothing to invert; a unit-sum
+    /// The signal a solver should work on. Refuses a signal with a NaN or infinite value (SignalNotFinite, naming the
+    /// cell) and an all-zero signal (SignalAllZero: nothing to invert; a unit-sum
     /// distribution would pretend). When max |S| lies outside [2^-100, 2^100], squares of the data would overflow or
     /// underflow (values near 1e300 or 1e-300), so the copy is scaled by an exact power of two, 2^-<paramref name="exponent"/>;
     /// residuals and noise levels computed on it are multiplied by 2^exponent to return to the signal's units. Ordinary
@@ -141,6 +171,7 @@ public sealed class Signal2D
     /// </summary>
     public Signal2D ForInversion(out int exponent)
     {
+        CheckFinite();
         double max = MaxAbs;
         if (!(max > 0))
             throw new NmrInputException("SignalAllZero", $"The signal '{Name}' is zero everywhere: there is nothing to invert. Check the file or the acquisition.", InputProblem.Data);
@@ -152,7 +183,7 @@ public sealed class Signal2D
             for (int j = 0; j < v.GetLength(1); j++)
                 v[i, j] = Math.ScaleB(_values[i, j], -exponent);
         double? sigma = NoiseSigma is { } s ? Math.ScaleB(s, -exponent) : null;
-        return new Signal2D(v, Axis1, Axis2, Kernels, RelaxationAxis1, RelaxationAxis2, sigma, Snr, Truth, Name, Seed, Provenance);
+        return new Signal2D(v, Axis1, Axis2, Kernels, RelaxationAxis1, RelaxationAxis2, sigma, Snr, Truth, Name, Seed, Provenance) { Warnings = Warnings };
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
