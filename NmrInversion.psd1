@@ -32,7 +32,7 @@
             Tags         = @('NMR', 'relaxometry', 'inversion', 'Laplace', 'deep-learning', 'UNet', 'Tikhonov', 'MTGV', 'T1T2')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/nmrinversion/NmrInversion'
-            ReleaseNotes = 'See README.md.'
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

@@ -37,7 +37,7 @@ try {
     $ms = MedianMilliseconds 5 { $null = $signals | Invoke-NmrUnetInversion -ModelPath $model -BatchSize 64 -WarningAction SilentlyContinue }
     Row "Batch of $($signals.Count) 64x64 signals (median of 5 batches)" ($ms / $signals.Count) 'ms/signal' '< 10 ms'
 
-    # A model for every acquisition grid on a Spinsolve-like 16 x 1024 signal (issue 13: < 20 ms per signal). The
+    # A model for every acquisition grid on a Spinsolve-like 16 x 1024 signal (target: < 20 ms per signal). The
     # kernels' SVDs for that grid are computed on the first call and cached: the first call is reported apart.
     $family = if ($card.AcquisitionFamily) { $model } else {
         (Start-NmrTraining (Join-Path $root 'Any') -AnyAcquisitionGrid -Dropout 0 -BaseChannels 16 -Depth 4 -BatchSize 32 -Samples 64 `

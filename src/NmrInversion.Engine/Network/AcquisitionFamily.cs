@@ -70,10 +70,10 @@ public sealed record AxisFamily(AxisSpacing Spacing, int MinCount, int MaxCount,
 
 /// <summary>
 /// The acquisition grids a network is trained on when its inputs do not depend on the acquisition grid
-/// (network-recipe.md section 5): each training batch draws axis 1 from one of <see cref="Axis1"/> and axis 2 from one
-/// of <see cref="Axis2"/>, chosen with equal probability. A signal is inside the family when each of its axes is inside
-/// one of the listed axis families (point count and both ends; spacing is not checked, the network reads estimates on
-/// the distribution grid).
+/// (docs/methods.md, "One network for every acquisition grid"): each training batch draws axis 1 from one of
+/// <see cref="Axis1"/> and axis 2 from one of <see cref="Axis2"/>, chosen with equal probability. A signal is inside the
+/// family when each of its axes is inside one of the listed axis families (point count and both ends; spacing is not
+/// checked, the network reads estimates on the distribution grid).
 /// </summary>
 public sealed record AcquisitionFamily(IReadOnlyList<AxisFamily> Axis1, IReadOnlyList<AxisFamily> Axis2)
 {

@@ -8,7 +8,7 @@ public enum InputConfiguration
     /// <summary>The paper's: one channel, the signal scaled to max |S| = 1; loss = MSE on maps scaled to max 1. Needs signal and map grids of the same size.</summary>
     Paper,
     /// <summary>
-    /// Physics-informed channels on the distribution grid (network-recipe.md section 2): three filtered linear estimates
+    /// Physics-informed channels on the distribution grid (docs/methods.md, "U-Net"): three filtered linear estimates
     /// and a noise-level channel, optionally the scaled signal; loss = chi of the map and of both projections after
     /// normalising the output to unit sum.
     /// </summary>
