@@ -234,4 +234,40 @@ public class TrainerTests
         Assert.Equal(1e-6, Trainer.LearningRateAt(100, 100, 1e-3, 1e-6), 12);
         Assert.Equal(1e-6, Trainer.LearningRateAt(500, 100, 1e-3, 1e-6), 12);
     }
+
+    [Fact]
+    public void ARunFolderInUseIsRefusedWithTheHoldersProcessId()
+    {
+        using var folder = new TempFolder();
+        string dir = folder.Sub("locked");
+        Directory.CreateDirectory(dir);
+        using (RunDirectoryLock.Acquire(dir))
+        {
+            var e = Assert.Throws<NmrInputException>(() => Trainer.Run(Tiny(dir, 16)));
+            Assert.Equal("RunDirectoryInUse", e.ErrorId);
+            Assert.Contains($"process {Environment.ProcessId}", e.Message);
+            Assert.False(File.Exists(Path.Combine(dir, Trainer.CheckpointStateFile)));
+        }
+        var run = Trainer.Run(Tiny(dir, 16));   // released: the folder is free again
+        Assert.Equal(1, run.Steps);
+    }
+
+    [Fact]
+    public void AFailedCheckpointWriteKeepsThePreviousCheckpointAndRemovesWhatItWrote()
+    {
+        using var folder = new TempFolder();
+        string dir = folder.Sub("full");
+        Trainer.Run(Tiny(dir, 32) with { ValidationSize = 16, TestSize = 16 });
+        // The step-4 optimizer file cannot be written (a folder of that name), as on a full disk after the weights.
+        Directory.CreateDirectory(Path.Combine(dir, "checkpoint-4.optimizer"));
+        var e = Assert.Throws<CheckpointWriteException>(() => Trainer.Run(Trainer.OptionsFromCheckpoint(dir) with { Samples = 64 }, resume: true));
+        Assert.Contains("checkpoint-2.pt", e.Message);
+        Assert.False(File.Exists(Path.Combine(dir, "checkpoint-4.pt")));
+        Assert.True(File.Exists(Path.Combine(dir, "checkpoint-2.pt")));
+        Assert.True(File.Exists(Path.Combine(dir, "checkpoint-2.optimizer")));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+        Directory.Delete(Path.Combine(dir, "checkpoint-4.optimizer"));
+        var resumed = Trainer.Run(Trainer.OptionsFromCheckpoint(dir) with { Samples = 64 }, resume: true);
+        Assert.Equal(4, resumed.Steps);
+    }
 }

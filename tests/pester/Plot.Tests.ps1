@@ -84,7 +84,7 @@ Describe 'Export-NmrPlot files' {
     It 'refuses to overwrite without -Force (FileExists, ResourceExists) and leaves the file alone' {
         $path = Join-Path $TestDrive 'exists.png'
         Set-Content -Path $path -Value 'not a png'
-        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot $path }
+        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot $path -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'FileExists,*'
         $e.CategoryInfo.Category | Should -Be 'ResourceExists'
         Get-Content $path | Should -Be 'not a png'
@@ -110,11 +110,11 @@ Describe 'Export-NmrPlot files' {
         $e.FullyQualifiedErrorId | Should -BeLike 'PlotSnrAmbiguous,*'
     }
 
-    It 'reports a missing folder (FolderNotFound) and a folder as path (PathIsFolder)' {
-        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot (Join-Path $TestDrive 'no/such/folder/x.png') }
-        $e.FullyQualifiedErrorId | Should -BeLike 'FolderNotFound,*'
+    It 'reports a missing folder (DirectoryNotFound) and a folder as path (PathIsFolder)' {
+        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot (Join-Path $TestDrive 'no/such/folder/x.png') -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'DirectoryNotFound,*'
         $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot $TestDrive }
+        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot $TestDrive -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'PathIsFolder,*'
     }
 }

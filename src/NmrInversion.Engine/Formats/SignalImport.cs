@@ -39,7 +39,7 @@ public static class SignalImport
         warnings.AddRange(AcquisitionPlausibility.Check(signal));
         if (signal.NoiseSigma is null)
             warnings.Add(new NmrWarning("NoiseLevelUnknown",
-                $"'{signal.Name}' has no noise level: the file states none and {signal.Size} point(s) are too few to estimate one. Inversions report no misfit (NaN) and choose alpha without it; pass -NoiseSigma."));
+                $"'{signal.Name}' has no noise level: the file states none and none could be estimated from its {signal.Size} point(s). Inversions report no misfit (NaN) and choose alpha without it; pass -NoiseSigma."));
         return signal.WithWarnings(warnings);
     }
 }
