@@ -1,23 +1,36 @@
 using System.Management.Automation;
 using NmrInversion.Engine.Distributions;
 using NmrInversion.Engine.Formats;
+using NmrInversion.Engine.Inversion;
 
 namespace NmrInversion.Commands;
 
 /// <summary>
 /// <para type="synopsis">Writes a distribution (or an inversion result's distribution) to CSV (header row of T2, first column of T1) or JSON (exact).</para>
 /// </summary>
-[Cmdlet(VerbsData.Export, "NmrDistribution", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "NmrDistribution", SupportsShouldProcess = true, DefaultParameterSetName = "Result")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNmrDistributionCommand : ExportCmdlet
 {
-    /// <summary>The distribution; an inversion result from the pipeline binds its Distribution property.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The distribution.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Distribution")]
     [ValidateNotNull]
     public Distribution2D? Distribution { get; set; }
 
+    /// <summary>An inversion result: its distribution, with the sample, source file, method, alpha, beta, misfit, noise level, amplitude and warnings.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Result")]
+    [ValidateNotNull]
+    public InversionResult? Result { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (Result is { } r)
+        {
+            var rd = r.Distribution;
+            Export(r, $"{r.Method} result for '{r.Name}' ({rd.Axis1.Name}-{rd.Axis2.Name}, {rd.Size})",
+                s => SignalJson.Write(s, r), w => CsvSignal.Write(w, r));
+            return;
+        }
         var d = Distribution!;
         Export(d, $"{d.Axis1.Name}-{d.Axis2.Name} distribution '{d.Name}' ({d.Size})",
             s => SignalJson.Write(s, d), w => CsvSignal.Write(w, d));

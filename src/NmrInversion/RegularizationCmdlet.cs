@@ -14,7 +14,7 @@ public abstract class RegularizationCmdlet : NmrCmdlet, IDisposable
     private int _done;
 
     /// <summary>The signal(s) to invert (from New-NmrSignal or an import cmdlet).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public Signal2D? Signal { get; set; }
 

@@ -22,6 +22,15 @@ public sealed record Peak(
     double Height,
     int Cells)
 {
+    /// <summary>The sample the peak belongs to: the inversion result's (signal's) name, else the distribution's name.</summary>
+    public string Name { get; init; } = Source;
+
+    /// <summary>The inversion method whose map the peak was found in (Tikhonov, MTGV, U-Net); null for a distribution given directly.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The file the sample's signal was imported from; null when not imported.</summary>
+    public string? SourceFile { get; init; }
+
     /// <summary>Position1 / Position2 (T1/T2 for a T1-T2 map); null for 1D.</summary>
     public double? Ratio => Position2 is { } p2 ? Position1 / p2 : null;
 
@@ -35,5 +44,5 @@ public sealed record Peak(
     public double? D => Axis1Name == "D" ? Position1 : Axis2Name == "D" ? Position2 : null;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"Peak {Index}: {Axis1Name} {Position1:G4}{(Position2 is { } p ? $", {Axis2Name} {p:G4}" : "")}, fraction {Fraction:0.###}");
+        $"Peak {Index} of {Name}{(Method is null ? "" : $" ({Method})")}: {Axis1Name} {Position1:G4}{(Position2 is { } p ? $", {Axis2Name} {p:G4}" : "")}, fraction {Fraction:0.###}");
 }

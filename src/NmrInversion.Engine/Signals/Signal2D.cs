@@ -94,6 +94,9 @@ public sealed class Signal2D
     /// <summary>Where the signal came from: file, instrument, parameters read.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; }
 
+    /// <summary>The file the signal was read from (its provenance's File, or the JSON file it was imported from); null for a simulated signal.</summary>
+    public string? SourceFile => Provenance.TryGetValue("File", out var f) ? f : Provenance.TryGetValue("ImportedFrom", out var j) ? j : null;
+
     /// <summary>
     /// The same measurement to be inverted onto other relaxation grids (null keeps an axis). The truth is kept only
     /// when the grid is unchanged, since a truth on another grid cannot score the reconstruction.
