@@ -99,7 +99,8 @@ public abstract class RegularizationCmdlet : NmrCmdlet, IDisposable
     private void WriteNext()
     {
         var (signal, task) = _running.Peek();
-        while (!task.Wait(200))
+        // Waits on the handle, not Task.Wait, which would throw the item's own error here.
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(200))
         {
             if (Stopping || _cancel.IsCancellationRequested) throw new PipelineStoppedException();
             ShowProgress(signal);
