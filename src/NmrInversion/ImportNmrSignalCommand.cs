@@ -161,14 +161,14 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
         string full = System.IO.Path.GetFullPath(path);
         _seen.Add(full);
         bool listing = MyInvocation.ExpectingInput && Format == SignalFormat.Auto;
-        if (listing && Directory.Exists(full) && Spinsolve.FindParameterFile(full) is null)
-        {
-            _folders.Add(full);
-            return false;
-        }
         string key = full;
         try
         {
+            if (listing && Directory.Exists(full) && Spinsolve.FindParameterFile(full) is null)
+            {
+                _folders.Add(full);
+                return false;
+            }
             if (listing && MeasurementIdentity.CompanionOf(full) is { } owner)
             {
                 _companions.Add((full, owner));

@@ -48,12 +48,12 @@ public abstract class RegularizationCmdlet : NmrCmdlet, IDisposable
     /// <summary>Cancelled by Ctrl+C.</summary>
     protected CancellationToken Cancellation => _cancel.Token;
 
-    /// <summary>Progress activity id and name of the batch bar.</summary>
+    /// <summary>Activity id of the batch's progress bar.</summary>
     protected abstract int ProgressId { get; }
 
     /// <summary>
     /// Inverts one signal (already on the requested grid); <paramref name="index"/> counts from 1. Runs on a worker
-    /// thread when -ThrottleLimit is above 1, so it writes nothing to the pipeline: it may call <see cref="SetDetail"/>.
+    /// thread (up to -ThrottleLimit at once), so it writes nothing to the pipeline: it may call <see cref="SetDetail"/>.
     /// </summary>
     protected abstract InversionResult Compute(Signal2D signal, int index);
 
