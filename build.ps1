@@ -162,8 +162,7 @@ function New-RuntimePackage([string] $TargetRid) {
     Copy-Item (Join-Path $root 'en-US') $target -Recurse
     Copy-Item (Join-Path $root 'pretrained') $target -Recurse
     # libtorch ships test, Python and mobile backends that nothing here loads (ldd of libLibTorchSharp.so needs
-    # libtorch, libc10, libtorch_cpu and libgomp); leave them out of the package. Natives of other platforms that a
-    # framework-dependent publish may leave under runtimes/ are left out too.
+    # libtorch, libc10, libtorch_cpu and libgomp); leave them out of the package.
     $unused = 'libtorch_python.*', 'libtorchbind_test.*', 'libjitbackend_test.*', 'libbackend_with_compiler.*', 'libnnapi_backend.*', 'libaoti_custom_ops.*', '*.pdb', '*.xml'
     Get-ChildItem (Join-Path $target 'module/bin') -File -Include $unused -Recurse | Remove-Item -Force
     Write-Host "Module folder ($TargetRid): $target (copy its parent NmrInversion/ into a folder on `$env:PSModulePath)" -ForegroundColor Green
