@@ -8,6 +8,7 @@
     Description          = 'Inversion of 2D NMR relaxation and diffusion signals (T1-T2, T1-D, D-T2, T2-T2) into distributions: a trained U-Net (deep-learning inversion), Tikhonov with GCV and MTGV with automatic hyperparameter search, the forward model, and the chi metric.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    HelpInfoUri          = 'https://github.com/nmrinversion/NmrInversion/tree/main/docs/en-US'
     FormatsToProcess     = @('module/NmrInversion.Format.ps1xml')
     CmdletsToExport      = @(
         'New-NmrDistribution'
@@ -23,6 +24,7 @@
         'Invoke-NmrUnetInversion'
         'Start-NmrTraining'
         'Invoke-NmrMtgv'
+        'Measure-NmrDistribution'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -10,7 +10,11 @@ Tasks:
   Test     Build, then run the xunit engine tests and the Pester cmdlet tests; ends with "Tests: N passed, N failed".
   Bench    Build, then time the methods (tests/bench/Bench.ps1).
   Demo     Build, then run examples/Reproduce-Paper.ps1 (the main job).
-  Package  Build, then write artifacts/NmrInversion/<version>/ (a module folder to copy into $env:PSModulePath).
+  Package  Build, then write one installable package per runtime (-Runtime; default linux-x64 and win-x64):
+           artifacts/<rid>/NmrInversion/<version>/ (a module folder to copy into $env:PSModulePath) and
+           artifacts/packages/<rid>/NmrInversion.<version>.nupkg (for Publish-PSResource / Install-PSResource), each
+           with that platform's libtorch, README.md, LICENSE and the help. The host's runtime uses module/bin; the
+           others are published with -r <rid> (CPU backend) to artifacts/publish/<rid>.
   Clean    remove build outputs.
 
 .EXAMPLE
@@ -28,7 +32,11 @@ param(
     [string] $Backend = $(if ($IsWindows) { 'cuda-windows' } else { 'cpu' }),
 
     # Extra arguments for the demo script (for example -Quick).
-    [switch] $Quick
+    [switch] $Quick,
+
+    # Runtimes to package (-Task Package and Test): one package each, with that platform's native libraries.
+    [ValidateSet('linux-x64', 'win-x64')]
+    [string[]] $Runtime = @('linux-x64', 'win-x64')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -131,26 +139,41 @@ function Invoke-Demo {
 
 function Invoke-Package {
     Invoke-Build
-    $target = Join-Path $artifacts "NmrInversion/$version"
+    foreach ($r in $Runtime) { New-RuntimePackage $r }
+}
+
+function New-RuntimePackage([string] $TargetRid) {
+    # The host's runtime is the build in module/bin; another is published on its own (the CPU backend: the one that
+    # NuGet serves for every platform), into a folder of its own so that module/bin stays the host's.
+    $bin = $moduleBin
+    if ($TargetRid -ne $rid) {
+        $bin = Join-Path $artifacts "publish/$TargetRid/bin"
+        Remove-Item $bin -Recurse -Force -ErrorAction SilentlyContinue
+        Invoke-Dotnet publish (Join-Path $root 'src/NmrInversion/NmrInversion.csproj') -c $Configuration -r $TargetRid --self-contained false `
+            '-p:NmrBackend=cpu' -o $bin --nologo -v quiet
+    }
+    $target = Join-Path $artifacts "$TargetRid/NmrInversion/$version"
     Remove-Item $target -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Path $target -Force | Out-Null
-    Copy-Item (Join-Path $root 'NmrInversion.psd1') $target
-    Copy-Item (Join-Path $root 'module') $target -Recurse
+    Copy-Item (Join-Path $root 'NmrInversion.psd1'), (Join-Path $root 'README.md'), (Join-Path $root 'LICENSE') $target
+    New-Item -ItemType Directory -Path (Join-Path $target 'module') -Force | Out-Null
+    Get-ChildItem (Join-Path $root 'module') -Exclude 'bin' | Copy-Item -Destination (Join-Path $target 'module') -Recurse
+    Copy-Item $bin (Join-Path $target 'module/bin') -Recurse
     Copy-Item (Join-Path $root 'en-US') $target -Recurse
     Copy-Item (Join-Path $root 'pretrained') $target -Recurse
     # libtorch ships test, Python and mobile backends that nothing here loads (ldd of libLibTorchSharp.so needs
     # libtorch, libc10, libtorch_cpu and libgomp); leave them out of the package.
     $unused = 'libtorch_python.*', 'libtorchbind_test.*', 'libjitbackend_test.*', 'libbackend_with_compiler.*', 'libnnapi_backend.*', 'libaoti_custom_ops.*', '*.pdb', '*.xml'
     Get-ChildItem (Join-Path $target 'module/bin') -File -Include $unused -Recurse | Remove-Item -Force
-    Write-Host "Module folder: $target (copy its parent NmrInversion/ into a folder on `$env:PSModulePath)" -ForegroundColor Green
+    Write-Host "Module folder ($TargetRid): $target (copy its parent NmrInversion/ into a folder on `$env:PSModulePath)" -ForegroundColor Green
 
-    $packages = Join-Path $artifacts 'packages'
+    $packages = Join-Path $artifacts "packages/$TargetRid"
     New-Item -ItemType Directory -Path $packages -Force | Out-Null
     Remove-Item (Join-Path $packages "NmrInversion.$version.nupkg") -ErrorAction SilentlyContinue
     Compress-PSResource -Path $target -DestinationPath $packages
     $nupkg = Join-Path $packages "NmrInversion.$version.nupkg"
     if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg" }
-    Write-Host "Package: $nupkg ($([math]::Round((Get-Item $nupkg).Length / 1MB)) MB)" -ForegroundColor Green
+    Write-Host "Package ($TargetRid): $nupkg ($([math]::Round((Get-Item $nupkg).Length / 1MB)) MB)" -ForegroundColor Green
 }
 
 function Invoke-Clean {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NmrInversion.Engine.Distributions;
 using NmrInversion.Engine.Formats;
+using NmrInversion.Engine.Inversion;
 
 namespace NmrInversion.Commands;
 
@@ -11,14 +12,30 @@ namespace NmrInversion.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNmrDistributionCommand : ExportCmdlet
 {
-    /// <summary>The distribution; an inversion result from the pipeline binds its Distribution property.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The distribution (or pipe an inversion result, which binds -Result; one of the two is needed).</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public Distribution2D? Distribution { get; set; }
 
+    /// <summary>An inversion result: its distribution, with the sample, source file, method, alpha, beta, misfit, noise level, amplitude and warnings.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public InversionResult? Result { get; set; }
+
     protected override void ProcessRecord()
     {
-        var d = Distribution!;
+        if (Result is { } r)
+        {
+            var rd = r.Distribution;
+            Export(r, $"{r.Method} result for '{r.Name}' ({rd.Axis1.Name}-{rd.Axis2.Name}, {rd.Size})",
+                s => SignalJson.Write(s, r), w => CsvSignal.Write(w, r));
+            return;
+        }
+        if (Distribution is not { } d)
+        {
+            Terminate("InputMissing", "Pass a distribution or an inversion result (-Distribution, -Result, or from the pipeline).");
+            return;
+        }
         Export(d, $"{d.Axis1.Name}-{d.Axis2.Name} distribution '{d.Name}' ({d.Size})",
             s => SignalJson.Write(s, d), w => CsvSignal.Write(w, d));
     }

@@ -110,47 +110,109 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
         {
             if (Stopping) return;
             foreach (var path in ResolvePaths(p, literal: LiteralPath is not null))
-            RunForItem(() =>
             {
-                var options = new ImportOptions
-                {
-                    Format = Format,
-                    Experiment = Experiment,
-                    T1Recovery = T1Recovery,
-                    TimeDivisor = TimeUnit == "ms" ? 1000 : 1,
-                    BFactor = BUnit switch { "s/mm2" => 1e6, "ms/um2" => 1e9, _ => 1 },
-                    Axis1 = _axis1,
-                    Axis2 = _axis2,
-                    Delimiter = Delimiter,
-                    Name = Name,
-                    NoiseSigma = NoiseSigma,
-                };
-                var signal = SignalImport.Read(path, options);
-                if (InversionEfficiency is { } kappa) signal = WithInversionEfficiency(signal, kappa, "parameter");
-                else if (EstimateInversionEfficiency)
-                {
-                    var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
-                    signal = WithInversionEfficiency(signal, estimate.Kappa, estimate.Describe());
-                }
-                else if (Engine.Inversion.InversionEfficiencyFit.AppearsIncomplete(signal, out string incomplete))
-                {
-                    var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
-                    signal = WithInversionEfficiency(signal, estimate.Kappa,
-                        $"estimated because {incomplete} (a flat start above -M0: an incomplete inversion; -InversionEfficiency 1 keeps a perfect one): {estimate.Describe()}");
-                }
-                if (signal.Kernels.InversionEfficiency != 1.0) WriteVerbose($"Inversion efficiency {signal.Provenance["InversionEfficiency"]}: {signal.Provenance["InversionEfficiencySource"]}.");
-                WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
-                if (signal.Provenance.TryGetValue("Phase", out var phase)) WriteVerbose($"Phase: {phase}.");
-                if (signal.Provenance.TryGetValue("NoiseSource", out var noise)) WriteVerbose($"Noise sigma {signal.NoiseSigma}: {noise}.");
-                WriteWarnings(signal.Warnings, signal.Name);
-                WriteObject(signal);
-            }, path);
+                if (!IsNewMeasurement(path)) continue;
+                Read(path);
+            }
         }
+    }
+
+    private void Read(string path)
+    {
+        RunForItem(() =>
+        {
+            var options = new ImportOptions
+            {
+                Format = Format,
+                Experiment = Experiment,
+                T1Recovery = T1Recovery,
+                TimeDivisor = TimeUnit == "ms" ? 1000 : 1,
+                BFactor = BUnit switch { "s/mm2" => 1e6, "ms/um2" => 1e9, _ => 1 },
+                Axis1 = _axis1,
+                Axis2 = _axis2,
+                Delimiter = Delimiter,
+                Name = Name,
+                NoiseSigma = NoiseSigma,
+            };
+            var signal = SignalImport.Read(path, options);
+            if (InversionEfficiency is { } kappa) signal = WithInversionEfficiency(signal, kappa, "parameter");
+            else if (EstimateInversionEfficiency)
+            {
+                var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
+                signal = WithInversionEfficiency(signal, estimate.Kappa, estimate.Describe());
+            }
+            else if (Engine.Inversion.InversionEfficiencyFit.AppearsIncomplete(signal, out string incomplete))
+            {
+                var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
+                signal = WithInversionEfficiency(signal, estimate.Kappa,
+                    $"estimated because {incomplete} (a flat start above -M0: an incomplete inversion; -InversionEfficiency 1 keeps a perfect one): {estimate.Describe()}");
+            }
+            if (signal.Kernels.InversionEfficiency != 1.0) WriteVerbose($"Inversion efficiency {signal.Provenance["InversionEfficiency"]}: {signal.Provenance["InversionEfficiencySource"]}.");
+            WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
+            if (signal.Provenance.TryGetValue("Phase", out var phase)) WriteVerbose($"Phase: {phase}.");
+            if (signal.Provenance.TryGetValue("NoiseSource", out var noise)) WriteVerbose($"Noise sigma {signal.NoiseSigma}: {noise}.");
+            WriteWarnings(signal.Warnings, signal.Name);
+            WriteObject(signal);
+        }, path);
+    }
+
+    // One measurement per import within one invocation: the keys of the measurements read so far (a Spinsolve folder,
+    // its data file and its acqu.par share one), the paths seen, and what is left to decide at the end.
+    private readonly HashSet<string> _measurements = new(MeasurementIdentity.Comparer);
+    private readonly List<string> _seen = new();
+    private readonly List<string> _folders = new();
+    private readonly List<(string Path, string Owner)> _companions = new();
+
+    /// <summary>
+    /// False when <paramref name="path"/> stands for a measurement already read by this invocation, and for what a
+    /// recursive listing brings besides measurements: a piped folder without acqu.par (decided at the end: an error only
+    /// when nothing inside it came through the pipeline) and a companion file of a Spinsolve folder (its notes).
+    /// </summary>
+    private bool IsNewMeasurement(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        _seen.Add(full);
+        bool listing = MyInvocation.ExpectingInput && Format == SignalFormat.Auto;
+        string key = full;
+        try
+        {
+            if (listing && Directory.Exists(full) && Spinsolve.FindParameterFile(full) is null)
+            {
+                _folders.Add(full);
+                return false;
+            }
+            if (listing && MeasurementIdentity.CompanionOf(full) is { } owner)
+            {
+                _companions.Add((full, owner));
+                WriteVerbose($"{full}: part of the Spinsolve measurement {owner}, not a measurement of its own.");
+                return false;
+            }
+            key = MeasurementIdentity.KeyOf(full, Format);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The read reports what is wrong with the path.
+        }
+        if (_measurements.Add(key)) return true;
+        WriteVerbose($"{full}: measurement {key} was already imported by this command; skipped.");
+        return false;
     }
 
     protected override void StopProcessing() => _cancel.Cancel();
 
-    protected override void EndProcessing() => _cancel.Dispose();
+    protected override void EndProcessing()
+    {
+        // A companion file whose measurement did not come through the pipeline stands for its folder.
+        foreach (var (path, owner) in _companions)
+            if (!Stopping && _measurements.Add(owner)) Read(System.IO.Path.GetDirectoryName(path)!);
+        // A folder of measurements whose contents never came (Get-Item folder | Import-NmrSignal) is the user's mistake.
+        foreach (var folder in _folders)
+        {
+            string inside = folder.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
+            if (!Stopping && !_seen.Any(p => p.StartsWith(inside, StringComparison.Ordinal))) Read(folder);
+        }
+        _cancel.Dispose();
+    }
 
     /// <summary>The same signal with kernels of inversion efficiency <paramref name="kappa"/>, stated in the provenance.</summary>
     private static Signal2D WithInversionEfficiency(Signal2D s, double kappa, string source)

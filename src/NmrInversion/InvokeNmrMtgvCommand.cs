@@ -46,24 +46,22 @@ public sealed class InvokeNmrMtgvCommand : RegularizationCmdlet
     }
 
 
-    protected override void Invert(Signal2D signal, int index)
+    protected override int ProgressId => 2;
+
+    protected override InversionResult Compute(Signal2D signal, int index)
     {
-        var record = new ProgressRecord(2, "Invoke-NmrMtgv", $"Signal {index}: {signal}");
-        // Progress reports arrive on this thread (the search is synchronous), so WriteProgress is safe here.
-        var progress = new SynchronousProgress<MtgvProgress>(p =>
-        {
-            record.CurrentOperation = string.Create(CultureInfo.InvariantCulture,
-                $"beta {p.Beta:G3} ({p.BetaIndex + 1} of at most {p.MaxBetas}): {p.Phase}, alpha {p.Alpha:G3}");
-            record.PercentComplete = Math.Min(99, 100 * p.BetaIndex / Math.Max(1, p.MaxBetas));
-            WriteProgress(record);
-        });
-        var result = MtgvInversion.Invert(signal, _options, progress, Cancellation);
+        // Reports arrive on the thread that runs the search; they only note what it does for the batch's progress bar.
+        var progress = new SynchronousProgress<MtgvProgress>(p => SetDetail(string.Create(CultureInfo.InvariantCulture,
+            $"{signal.Name}: beta {p.Beta:G3} ({p.BetaIndex + 1} of at most {p.MaxBetas}): {p.Phase}, alpha {p.Alpha:G3}")));
+        return MtgvInversion.Invert(signal, _options, progress, Cancellation);
+    }
+
+    protected override void Report(InversionResult inversion, Signal2D signal)
+    {
+        var result = (MtgvResult)inversion;
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
             $"{signal.Name}: alpha {result.Alpha:G4} ({(Alpha is null ? "GCV" : "fixed")}), beta {result.Beta:G4} ({result.SearchCurve.Criterion}, {result.SearchCurve.Points.Count} beta(s) visited), {result.Iterations} primal-dual iterations, misfit {result.Misfit:G4}, {result.Seconds:F1} s."));
         WriteWarnings(result.Warnings, signal.Name);
-        WriteObject(result);
-        record.RecordType = ProgressRecordType.Completed;
-        WriteProgress(record);
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using NmrInversion.Engine;
@@ -50,7 +49,6 @@ public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
     public double TruncationFactor { get; set; } = Engine.Kernels.CompressedProblem.DefaultTruncationFactor;
 
     private TikhonovOptions? _options;
-    private readonly Stopwatch _progressClock = new();
 
     protected override void BeginProcessing()
     {
@@ -71,31 +69,26 @@ public sealed class InvokeNmrTikhonovCommand : RegularizationCmdlet
             if (Alpha is not null && MyInvocation.BoundParameters.ContainsKey(nameof(AlphaMethod)))
                 WriteWarning("-Alpha fixes alpha; -AlphaMethod is ignored.");
         }, null);
-        _progressClock.Start();
     }
 
 
-    protected override void Invert(Signal2D signal, int index)
+    protected override int ProgressId => 1;
+
+    protected override InversionResult Compute(Signal2D signal, int index)
     {
-        var progress = new ProgressRecord(1, "Invoke-NmrTikhonov", $"Signal {index}: {signal}");
         int solves = 0;
-        var result = TikhonovInversion.Invert(signal, _options, cancellation: Cancellation, visited: s =>
+        return TikhonovInversion.Invert(signal, _options, cancellation: Cancellation, visited: s =>
         {
             solves++;
-            if (_progressClock.ElapsedMilliseconds < 200) return;
-            _progressClock.Restart();
-            progress.CurrentOperation = string.Create(CultureInfo.InvariantCulture,
-                $"alpha {s.Alpha:G3}: {solves} solve(s), {s.Iterations} Newton step(s)");
-            WriteProgress(progress);
+            SetDetail(string.Create(CultureInfo.InvariantCulture, $"{signal.Name}: alpha {s.Alpha:G3}: {solves} solve(s), {s.Iterations} Newton step(s)"));
         });
+    }
+
+    protected override void Report(InversionResult inversion, Signal2D signal)
+    {
+        var result = (TikhonovResult)inversion;
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
             $"{signal.Name}: alpha {result.Alpha:G4} ({result.AlphaRule}: {result.AlphaReason}; {result.SearchCurve.Points.Count} alpha(s) visited, {result.TotalIterations} Newton steps; {result.Iterations} at the chosen alpha), {result.KeptCoefficients} SVD coefficients kept, misfit {result.Misfit:G4}, {result.Seconds * 1000:F0} ms."));
         WriteWarnings(result.Warnings, signal.Name);
-        WriteObject(result);
-    }
-
-    protected override void EndProcessing()
-    {
-        WriteProgress(new ProgressRecord(1, "Invoke-NmrTikhonov", "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

@@ -15,7 +15,7 @@ public sealed class InvokeNmrUnetInversionCommand : NmrCmdlet
 {
 
     /// <summary>The signal(s) to invert: on the model's grid, on a grid that is a translation of it on log axes (used automatically), or on any grid with -Resample.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public Signal2D? Signal { get; set; }
 

@@ -64,6 +64,34 @@ Describe 'Help example <Cmdlet> #<Index>' -ForEach $examples {
 }
 
 Describe 'about_NmrInversion' {
+    It 'runs every example of its EXAMPLES section' {
+        $text = Get-Content (Join-Path $root 'module/en-US/about_NmrInversion.help.txt') -Raw
+        $section = [regex]::Match($text, '(?ms)^EXAMPLES\s*\r?\n(.*?)^SEE ALSO').Groups[1].Value
+        # Examples are blocks of code separated by blank lines; the first paragraph says so and is prose.
+        $blocks = @(($section -split '\r?\n\s*\r?\n') | Where-Object { $_.Trim() } | Select-Object -Skip 1)
+        $blocks.Count | Should -BeGreaterOrEqual 3
+        $i = 0
+        foreach ($code in $blocks) {
+            $i++
+            $iss = [initialsessionstate]::CreateDefault2()
+            $iss.ImportPSModule((Join-Path $root 'NmrInversion.psd1'))
+            $ps = [powershell]::Create($iss)
+            try {
+                $work = Join-Path $TestDrive "about-$i"
+                New-Item -ItemType Directory -Path $work -Force | Out-Null
+                [void]$ps.AddScript("Set-Location -LiteralPath '$work'; `$ErrorActionPreference = 'Stop'").AddStatement()
+                [void]$ps.AddScript($code)
+                $out = @($ps.Invoke())
+                (@($ps.Streams.Error) | ForEach-Object { $_.ToString() }) -join "`n" | Should -BeNullOrEmpty -Because "example $i must run"
+                $ps.HadErrors | Should -BeFalse
+                $out.Count | Should -BeGreaterThan 0 -Because "example $i shows something"
+            }
+            finally { $ps.Dispose() }
+        }
+        # The lab's-day example wrote one row per sample.
+        @(Import-Csv (Join-Path $TestDrive 'about-3/day.csv')).Name | Should -Be @('A', 'H')
+    }
+
     It 'explains the concepts a newcomer needs' {
         $text = Get-Help about_NmrInversion | Out-String
         foreach ($word in 'KERNELS', 'SNR', 'UNIT-SUM', 'CHI METRIC', 'MISFIT', 'TRAINING') { $text | Should -Match $word }

@@ -23,6 +23,15 @@ public sealed record Peak(
     double Height,
     int Cells)
 {
+    /// <summary>The sample the peak belongs to: the inversion result's (signal's) name, else the distribution's name.</summary>
+    public string Name { get; init; } = Source;
+
+    /// <summary>The inversion method whose map the peak was found in (Tikhonov, MTGV, U-Net); null for a distribution given directly.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The file the sample's signal was imported from; null when not imported.</summary>
+    public string? SourceFile { get; init; }
+
     /// <summary>T1/T2 of a T1-T2 (or T1-D's T1 over nothing: null) map; null for 1D maps and for maps whose axes are not T1 and T2 (a D-T2 or T2-T2 ratio has no meaning a lab reports).</summary>
     public double? Ratio => Axis1Name == "T1" && Axis2Name == "T2" && Position2 is { } p2 ? Position1 / p2 : null;
 
@@ -42,5 +51,5 @@ public sealed record Peak(
     public double? D => Axis1Name == "D" ? Position1 : Axis2Name == "D" ? Position2 : null;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"Peak {Index}: {Axis1Name} {Position1:G4}{(Position2 is { } p ? $", {Axis2Name} {p:G4}" : "")}, fraction {Fraction:0.###}");
+        $"Peak {Index} of {Name}{(Method is null ? "" : $" ({Method})")}: {Axis1Name} {Position1:G4}{(Position2 is { } p ? $", {Axis2Name} {p:G4}" : "")}, fraction {Fraction:0.###}");
 }

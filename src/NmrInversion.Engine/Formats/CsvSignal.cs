@@ -1,6 +1,7 @@
 using System.Globalization;
 using NmrInversion.Engine.Distributions;
 using NmrInversion.Engine.Grids;
+using NmrInversion.Engine.Inversion;
 using NmrInversion.Engine.Kernels;
 using NmrInversion.Engine.Signals;
 
@@ -185,6 +186,29 @@ public static class CsvSignal
             DelimitedText.WriteColumns(writer, signal.Axis1.Name, "signal", signal.Axis1.AsSpan(), signal.Values);
         else
             DelimitedText.WriteMatrix(writer, $@"{signal.Axis1.Name}\{signal.Axis2.Name}", signal.Axis1.AsSpan(), signal.Axis2.AsSpan(), signal.Values);
+    }
+
+    /// <summary>
+    /// Writes an inversion result's distribution (as <see cref="Write(TextWriter, Distribution2D)"/>) after '#' comment
+    /// lines "# key: value" for the sample, source file, experiment, method, alpha, beta, misfit, noise level, amplitude
+    /// and warning ids; readers of delimited text skip them.
+    /// </summary>
+    public static void Write(TextWriter writer, InversionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        static string N(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
+        static string Clean(string? s) => (s ?? "").Replace('\r', ' ').Replace('\n', ' ');
+        writer.WriteLine($"# sample: {Clean(result.Name)}");
+        writer.WriteLine($"# sourceFile: {Clean(result.SourceFile)}");
+        writer.WriteLine($"# experiment: {result.Signal.Experiment}");
+        writer.WriteLine($"# method: {result.Method}");
+        writer.WriteLine($"# alpha: {N(Analysis.DistributionSummary.AlphaOf(result))}");
+        writer.WriteLine($"# beta: {N(Analysis.DistributionSummary.BetaOf(result))}");
+        writer.WriteLine($"# misfit: {N(result.Misfit)}");
+        writer.WriteLine($"# noiseLevel: {N(result.NoiseLevel)}");
+        writer.WriteLine($"# amplitude: {N(result.Amplitude)}");
+        writer.WriteLine($"# warnings: {string.Join(";", result.Warnings.Select(w => w.Id))}");
+        Write(writer, result.Distribution);
     }
 
     /// <summary>Writes a distribution: spreadsheet layout for 2D (corner "T1\T2"), two columns for 1D. Axes in s or m^2/s.</summary>

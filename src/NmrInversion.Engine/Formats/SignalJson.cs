@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using NmrInversion.Engine.Analysis;
 using NmrInversion.Engine.Distributions;
+using NmrInversion.Engine.Inversion;
 using NmrInversion.Engine.Grids;
 using NmrInversion.Engine.Kernels;
 using NmrInversion.Engine.Signals;
@@ -42,6 +44,18 @@ public static class SignalJson
         WriteDistribution(w, distribution);
     }
 
+    /// <summary>
+    /// Writes an inversion result's distribution with a "result" object beside it: the sample's name, source file,
+    /// experiment, method, alpha and beta, misfit, noise level, amplitude, seconds and warnings (id and message). Reads
+    /// back as a distribution (<see cref="ReadDistribution(string)"/>); non-finite numbers are written as null.
+    /// </summary>
+    public static void Write(Stream stream, InversionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var w = new Utf8JsonWriter(stream, WriterOptions);
+        WriteDistribution(w, result.Distribution, result);
+    }
+
     public static string ToJson(Signal2D signal)
     {
         using var ms = new MemoryStream();
@@ -78,7 +92,7 @@ public static class SignalJson
         w.WriteEndObject();
     }
 
-    private static void WriteDistribution(Utf8JsonWriter w, Distribution2D d)
+    private static void WriteDistribution(Utf8JsonWriter w, Distribution2D d, InversionResult? result = null)
     {
         w.WriteStartObject();
         w.WriteString("format", DistributionFormatName);
@@ -87,12 +101,38 @@ public static class SignalJson
         WriteAxis(w, "axis1", d.Axis1);
         WriteAxis(w, "axis2", d.Axis2);
         WriteMatrix(w, "values", d.Values);
+        if (result is not null) WriteResult(w, result);
+        w.WriteEndObject();
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, InversionResult r)
+    {
+        w.WriteStartObject("result");
+        w.WriteString("sample", r.Name);
+        if (r.SourceFile is { } file) w.WriteString("sourceFile", file); else w.WriteNull("sourceFile");
+        w.WriteString("experiment", r.Signal.Experiment.ToString());
+        w.WriteString("method", r.Method);
+        WriteNullable(w, "alpha", DistributionSummary.AlphaOf(r));
+        WriteNullable(w, "beta", DistributionSummary.BetaOf(r));
+        WriteNullable(w, "misfit", r.Misfit);
+        WriteNullable(w, "noiseLevel", r.NoiseLevel);
+        WriteNullable(w, "amplitude", r.Amplitude);
+        WriteNullable(w, "seconds", r.Seconds);
+        w.WriteStartArray("warnings");
+        foreach (var warning in r.Warnings)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", warning.Id);
+            w.WriteString("message", warning.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, double? v)
     {
-        if (v is { } x) w.WriteNumber(name, x); else w.WriteNull(name);
+        if (v is { } x && double.IsFinite(x)) w.WriteNumber(name, x); else w.WriteNull(name);
     }
 
     private static void WriteAxis(Utf8JsonWriter w, string name, Axis axis)

@@ -145,6 +145,37 @@ public static class Spinsolve
             provenance, options.NoiseSigma, (sigma, "estimated: robust sd of echo-to-echo differences of the phased imaginary channel"));
     }
 
+    /// <summary>
+    /// The data file a read of <paramref name="path"/> (a Spinsolve folder, its data file or its acqu.par) would use, or
+    /// null when there is none or it is ambiguous (the read then reports why).
+    /// </summary>
+    public static string? DataFileOf(string path)
+    {
+        string? acqu = FindParameterFile(path);
+        if (acqu is null) return null;
+        try
+        {
+            var par = ReadParameters(acqu);
+            return Path.GetFullPath(FindDataFile(path, acqu, par.TryGetValue("experiment", out var e) ? e : ""));
+        }
+        catch (NmrInputException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// True for a file that sits in a Spinsolve measurement folder (one with acqu.par) but is neither acqu.par nor a data
+    /// file (notes, exported pictures): it is part of that measurement, not one of its own.
+    /// </summary>
+    public static bool IsCompanionFile(string path)
+    {
+        if (!File.Exists(path) || FindParameterFile(path) is null) return false;
+        string name = Path.GetFileName(path);
+        return !name.Equals("acqu.par", StringComparison.OrdinalIgnoreCase)
+            && !DataExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase);
+    }
+
     private static string FindDataFile(string path, string acqu, string experimentName)
     {
         if (File.Exists(path) && !string.Equals(Path.GetFileName(path), "acqu.par", StringComparison.OrdinalIgnoreCase)) return path;

@@ -40,6 +40,9 @@ public abstract class InversionResult
     /// <summary>Preset or signal name.</summary>
     public string Name => Signal.Name;
 
+    /// <summary>The file the signal was imported from (full path; for Spinsolve its data file), or null for a simulated signal.</summary>
+    public string? SourceFile => Signal.SourceFile;
+
     /// <summary>SNR of a simulated signal.</summary>
     public double? Snr => Signal.Snr;
 

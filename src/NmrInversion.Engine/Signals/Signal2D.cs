@@ -102,6 +102,9 @@ public sealed class Signal2D
     /// <summary>Where the signal came from: file, instrument, parameters read.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; }
 
+    /// <summary>The file the signal was read from (its provenance's File, or the JSON file it was imported from); null for a simulated signal.</summary>
+    public string? SourceFile => Provenance.TryGetValue("File", out var f) ? f : Provenance.TryGetValue("ImportedFrom", out var j) ? j : null;
+
     /// <summary>
     /// What the import checks found doubtful about the measurement (its shape does not fit the declared experiment, the
     /// file's noise level was unusable, ...): stable ids and messages. Empty for a signal nothing was found wrong with.
