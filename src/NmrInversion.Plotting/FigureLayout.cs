@@ -67,6 +67,45 @@ public static class FigureLayout
         return (main, topFrame, right);
     }
 
+    /// <summary>
+    /// Outer boxes of a figure made of columns of stacked panels below the title band: column c takes
+    /// <paramref name="columnShares"/>[c] of the width (shares are normalised), and its panel r takes
+    /// <paramref name="rowShares"/>[c][r] of the height. The boxes tile the image exactly. Returns [column][row].
+    /// </summary>
+    public static PixelBox[][] Columns(int width, int height, bool hasTitle, IReadOnlyList<double> columnShares, IReadOnlyList<IReadOnlyList<double>> rowShares)
+    {
+        CheckSize(width, height);
+        ArgumentNullException.ThrowIfNull(columnShares);
+        ArgumentNullException.ThrowIfNull(rowShares);
+        if (columnShares.Count == 0 || columnShares.Count != rowShares.Count)
+            throw new ArgumentException("Give one list of row shares per column, and at least one column.", nameof(rowShares));
+        if (columnShares.Any(v => !(v > 0)) || rowShares.Any(r => r.Count == 0 || r.Any(v => !(v > 0))))
+            throw new ArgumentException("Shares must be positive.", nameof(columnShares));
+        float top = hasTitle ? TitleBand : 0;
+        var xs = Edges(0, width, columnShares);
+        var boxes = new PixelBox[columnShares.Count][];
+        for (int c = 0; c < columnShares.Count; c++)
+        {
+            var ys = Edges(top, height, rowShares[c]);
+            boxes[c] = new PixelBox[rowShares[c].Count];
+            for (int r = 0; r < rowShares[c].Count; r++) boxes[c][r] = new PixelBox(xs[c], ys[r], xs[c + 1], ys[r + 1]);
+        }
+        return boxes;
+    }
+
+    private static float[] Edges(float from, float to, IReadOnlyList<double> shares)
+    {
+        double total = shares.Sum(), run = 0;
+        var e = new float[shares.Count + 1];
+        e[0] = from;
+        for (int k = 0; k < shares.Count; k++)
+        {
+            run += shares[k];
+            e[k + 1] = k == shares.Count - 1 ? to : (float)Math.Round(from + (to - from) * run / total);
+        }
+        return e;
+    }
+
     private static void CheckSize(int width, int height)
     {
         if (width < MinimumSize || height < MinimumSize || width > MaximumSize || height > MaximumSize)
