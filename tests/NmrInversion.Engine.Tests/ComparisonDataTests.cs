@@ -15,7 +15,7 @@ public class ComparisonDataTests
     private sealed class FakeResult : InversionResult
     {
         public FakeResult(string method, Distribution2D reconstruction, Signal2D signal)
-            : base(method, reconstruction, signal, 0.1, 1.0, signal.NoiseSigma) { }
+            : base(method, reconstruction, signal, 0.1, 1.0, signal.NoiseSigma, 1.0) { }
     }
 
     private static readonly RelaxationAxis T1 = RelaxationAxis.PaperT1(16);
