@@ -15,37 +15,39 @@ internal static class ColorBar
     {
         if (!(maximum > minimum)) maximum = minimum + 1;
         var plot = FigureCanvas.NewPlot();
-        var strip = vertical ? new double[Steps, 1] : new double[1, Steps];
+        // Two cells across: ScottPlot draws nothing for a heatmap of a single row.
+        var strip = vertical ? new double[Steps, 2] : new double[2, Steps];
         for (int k = 0; k < Steps; k++)
-        {
-            double v = minimum + (maximum - minimum) * (k + 0.5) / Steps;
-            if (vertical) strip[Steps - 1 - k, 0] = v; // row 0 is the top of the image
-            else strip[0, k] = v;
-        }
+            for (int w = 0; w < 2; w++)
+            {
+                double v = minimum + (maximum - minimum) * (k + 0.5) / Steps;
+                if (vertical) strip[Steps - 1 - k, w] = v; // row 0 is the top of the image
+                else strip[w, k] = v;
+            }
         var heatmap = plot.Add.Heatmap(strip);
         heatmap.Colormap = colormap;
         heatmap.ManualRange = new ScottPlot.Range(minimum, maximum);
-        var ticks = new ScottPlot.TickGenerators.NumericAutomatic { MaxTickCount = 5 };
+        var ticks = LinearTicks.For(minimum, maximum, 4);
         if (vertical)
         {
             heatmap.Axes.YAxis = plot.Axes.Right;
             heatmap.Extent = new CoordinateRect(0, 1, minimum, maximum);
-            plot.Axes.Right.TickGenerator = ticks;
+            DistributionPanel.SetTicks(plot.Axes.Right, ticks.Ticks);
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
             plot.Axes.SetLimitsX(0, 1);
             plot.Axes.SetLimitsY(minimum, maximum, plot.Axes.Right);
-            plot.Axes.Right.Label.Text = title;
+            plot.Axes.Right.Label.Text = ticks.Title(title);
             plot.Axes.Right.Label.FontSize = 13;
             plot.Axes.Right.TickLabelStyle.FontSize = 11;
         }
         else
         {
             heatmap.Extent = new CoordinateRect(minimum, maximum, 0, 1);
-            plot.Axes.Bottom.TickGenerator = ticks;
+            DistributionPanel.SetTicks(plot.Axes.Bottom, ticks.Ticks);
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
             plot.Axes.SetLimits(minimum, maximum, 0, 1);
-            plot.Axes.Bottom.Label.Text = title;
+            plot.Axes.Bottom.Label.Text = ticks.Title(title);
             plot.Axes.Bottom.Label.FontSize = 13;
             plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
         }

@@ -34,7 +34,11 @@ public static class FigureLayout
     }
 
     /// <summary>Frames of a rows x columns grid of panels filling the image below the title band (row-major order).</summary>
-    public static PanelFrame[] Grid(int width, int height, int rows, int columns, bool hasTitle)
+    public static PanelFrame[] Grid(int width, int height, int rows, int columns, bool hasTitle) =>
+        Grid(width, height, rows, columns, hasTitle, PanelTitle);
+
+    /// <summary>The grid with <paramref name="panelTitle"/> pixels above each panel (two-line panel titles need about 58).</summary>
+    public static PanelFrame[] Grid(int width, int height, int rows, int columns, bool hasTitle, float panelTitle)
     {
         CheckSize(width, height);
         float top = hasTitle ? TitleBand : 0;
@@ -44,7 +48,7 @@ public static class FigureLayout
             for (int c = 0; c < columns; c++)
             {
                 var outer = new PixelBox(c * cellW, top + r * cellH, (c + 1) * cellW, top + (r + 1) * cellH);
-                frames[r * columns + c] = PanelFrame.Inset(outer, LeftGutter, PanelTitle, Gap, BottomGutter);
+                frames[r * columns + c] = PanelFrame.Inset(outer, LeftGutter, panelTitle, Gap, BottomGutter);
             }
         return frames;
     }

@@ -31,7 +31,7 @@ public sealed record LinearTicks(IReadOnlyList<AxisTick> Ticks, int Exponent)
         {
             double scaled = Math.Round(v / unit, decimals);
             if (scaled == 0) scaled = 0; // no "-0"
-            return new AxisTick(v, scaled.ToString("F" + decimals, CultureInfo.InvariantCulture), true);
+            return new AxisTick(v, scaled == 0 ? "0" : scaled.ToString("F" + decimals, CultureInfo.InvariantCulture), true);
         }).ToList();
         return new LinearTicks(ticks, exponent);
     }

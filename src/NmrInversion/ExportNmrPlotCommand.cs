@@ -127,6 +127,7 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
                     throw new NmrInputException("PlotMapNeedsOne", $"A Map draws one distribution; got {_items.Count} objects. Use -Kind Grid or -Kind Comparison for several.");
                 var (distribution, title) = Panel(_items[0]);
                 var map = MapData.From(distribution);
+                if (_items[0] is InversionResult r && Hyperparameters.Of(r).Text is { Length: > 0 } settings) title += $", {settings}";
                 var o = _items[0] is InversionResult && options.Title is null ? options with { Title = title } : options;
                 return () => MapFigure.Render(map, o);
             }
@@ -140,7 +141,7 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
             case FigureKind.Comparison:
             {
                 var rows = ComparisonData.Build(Reconstructions());
-                foreach (var row in rows) WriteVerbose($"Comparison with truth {row.Truth.Name}: {string.Join("; ", row.Panels.Skip(1).Select(p => p.Title))}.");
+                foreach (var row in rows) WriteVerbose($"Comparison with truth {row.Truth.Name}: {string.Join("; ", row.Panels.Skip(1).Select(p => p.Title.Replace("\n", ", ")))}.");
                 return () => ComparisonFigure.Render(rows, options);
             }
             case FigureKind.Chi:
