@@ -23,6 +23,7 @@
         'Invoke-NmrUnetInversion'
         'Start-NmrTraining'
         'Invoke-NmrMtgv'
+        'Export-NmrReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -34,5 +34,17 @@ public class LinearTicksTests
     [InlineData(1e5, "10⁵")]
     [InlineData(9.996e5, "10⁶")]
     [InlineData(-2.5e-4, "-2.5×10⁻⁴")]
+    [InlineData(1000, "1000")]
+    [InlineData(1234.5, "1230")]
+    [InlineData(9999.7, "10⁴")]
+    [InlineData(0.0012345, "0.00123")]
     public void NumbersAreCompact(double value, string text) => Assert.Equal(text, NumberText.Compact(value));
+
+    [Theory]
+    [InlineData(1e-3, "1 ms")]
+    [InlineData(0.0009999999, "1 ms")]
+    [InlineData(2.5e-4, "250 µs")]
+    [InlineData(0.0845, "84.5 ms")]
+    [InlineData(3.0, "3 s")]
+    public void TimesGetTheirPrefix(double seconds, string text) => Assert.Equal(text, NumberText.WithUnit(seconds, "s"));
 }
