@@ -27,7 +27,7 @@ public sealed class AcquisitionScale
         double half = Coordinates.Length > 1 ? (Maximum - Minimum) / (Coordinates.Length - 1) / 2 : 0.5;
         Edges = new LogRange(Minimum - half, Maximum + half);
         Ticks = scale == AxisScale.Log && Maximum > Minimum ? LogTicks.Decades(Minimum, Maximum) : null;
-        Label = scale == AxisScale.Log ? AxisLabels.Of(axis) : AxisLabels.Of(axis);
+        Label = AxisLabels.Of(axis);
     }
 
     /// <summary>Chooses the scale from the points (see <see cref="LooksLogarithmic"/>).</summary>

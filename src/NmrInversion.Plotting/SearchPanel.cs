@@ -49,12 +49,12 @@ public sealed record SearchPanel(
             case TikhonovResult t when t.SearchCurve.Points.Count > 1:
             {
                 var c = t.SearchCurve;
-                panels.Add(Build($"{c.Criterion} search of α: chose {NumberText.Compact(c.Chosen.Alpha)}", "α", $"{c.Criterion} score",
+                Add(panels, Build($"{c.Criterion} search of α: chose {NumberText.Compact(c.Chosen.Alpha)}", "α", $"{c.Criterion} score",
                     new[] { ("", c.Points.Select(p => (p.Alpha, p.Score)).ToArray(), true) }, (c.Chosen.Alpha, c.Chosen.Score), null));
                 if (t.NoiseLevel is { } sigma && sigma > 0)
                 {
                     double scale = 1 / (sigma * Math.Sqrt(n));
-                    panels.Add(Build($"misfit against α: {NumberText.Compact(c.Chosen.ResidualNorm * scale)} at the choice", "α", "misfit (‖r‖ / σ√N)",
+                    Add(panels, Build($"misfit against α: {NumberText.Compact(c.Chosen.ResidualNorm * scale)} at the choice", "α", "misfit (‖r‖ / σ√N)",
                         new[] { ("", c.Points.Select(p => (p.Alpha, p.ResidualNorm * scale)).ToArray(), true) },
                         (c.Chosen.Alpha, c.Chosen.ResidualNorm * scale), 1.0));
                 }
@@ -64,7 +64,7 @@ public sealed record SearchPanel(
             {
                 var b = m.SearchCurve;
                 if (b.Points.Count > 1)
-                    panels.Add(Build($"{b.Criterion} search of β: chose {NumberText.Compact(b.Chosen.Beta ?? double.NaN)}", "β", $"{b.Criterion} score (‖r‖ / σ√N)",
+                    Add(panels, Build($"{b.Criterion} search of β: chose {NumberText.Compact(b.Chosen.Beta ?? double.NaN)}", "β", $"{b.Criterion} score (‖r‖ / σ√N)",
                         new[] { ("", b.Points.Select(p => (p.Beta ?? double.NaN, p.Score)).ToArray(), true) },
                         (b.Chosen.Beta ?? double.NaN, b.Chosen.Score), 1.0));
                 if (m.AlphaCurves.Count > 0)
@@ -74,12 +74,17 @@ public sealed record SearchPanel(
                         curve.Chosen.Beta is { } beta ? $"β = {NumberText.Compact(beta)}" : $"curve {k + 1}",
                         curve.Points.Select(p => (p.Alpha, p.Score)).ToArray(), k == chosen)).ToArray();
                     var cc = m.AlphaCurves[chosen].Chosen;
-                    panels.Add(Build($"GCV search of α: chose {NumberText.Compact(cc.Alpha)}", "α", "GCV score", series, (cc.Alpha, cc.Score), null));
+                    Add(panels, Build($"GCV search of α: chose {NumberText.Compact(cc.Alpha)}", "α", "GCV score", series, (cc.Alpha, cc.Score), null));
                 }
                 break;
             }
         }
         return panels;
+    }
+
+    private static void Add(List<SearchPanel> panels, SearchPanel? panel)
+    {
+        if (panel is not null) panels.Add(panel);
     }
 
     /// <summary>The alpha curve searched at the chosen beta (the last one when none matches).</summary>
@@ -91,11 +96,13 @@ public sealed record SearchPanel(
         return result.AlphaCurves.Count - 1;
     }
 
-    private static SearchPanel Build(string title, string xName, string yLabel, IReadOnlyList<(string Label, (double X, double Y)[] Points, bool Highlighted)> curves,
+    /// <summary>The panel of the curves' finite points (null when none is finite: nothing to draw).</summary>
+    private static SearchPanel? Build(string title, string xName, string yLabel, IReadOnlyList<(string Label, (double X, double Y)[] Points, bool Highlighted)> curves,
         (double X, double Y) chosen, double? reference)
     {
         var all = curves.SelectMany(c => c.Points).Where(p => p.X > 0 && double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
-        if (double.IsFinite(chosen.Y)) all.Add(chosen);
+        if (chosen.X > 0 && double.IsFinite(chosen.X) && double.IsFinite(chosen.Y)) all.Add(chosen);
+        if (all.Count == 0) return null;
         var ys = all.Select(p => p.Y).ToList();
         if (reference is { } r) ys.Add(r);
         bool logY = ys.Count > 0 && ys.All(y => y > 0) && ys.Max() / ys.Min() > 50;
