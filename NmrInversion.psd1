@@ -25,6 +25,7 @@
         'Start-NmrTraining'
         'Invoke-NmrMtgv'
         'Measure-NmrDistribution'
+        'Export-NmrReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

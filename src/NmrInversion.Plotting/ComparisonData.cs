@@ -6,8 +6,11 @@ using NmrInversion.Engine.Metrics;
 
 namespace NmrInversion.Plotting;
 
-/// <summary>A reconstruction to compare with its truth: the method's name and its distribution.</summary>
-public sealed record Reconstruction(string Method, Distribution2D Distribution, Distribution2D Truth)
+/// <summary>
+/// A reconstruction to compare with its truth: the method's name, its distribution, and the hyperparameters it was
+/// solved at ("α = 0.0389 (GCV)"; empty for a plain distribution).
+/// </summary>
+public sealed record Reconstruction(string Method, Distribution2D Distribution, Distribution2D Truth, string Settings = "")
 {
     /// <summary>An inversion result compared with <paramref name="reference"/>, or else with the Truth its signal carries.</summary>
     public static Reconstruction Of(InversionResult result, Distribution2D? reference = null)
@@ -15,7 +18,7 @@ public sealed record Reconstruction(string Method, Distribution2D Distribution, 
         ArgumentNullException.ThrowIfNull(result);
         var truth = reference ?? result.Truth ?? throw new NmrInputException("ReferenceMissing",
             $"The {result.Method} result for '{result.Name}' carries no Truth (a measured signal); pass -Reference to compare it with a known distribution.");
-        return new Reconstruction(result.Method, result.Distribution, truth);
+        return new Reconstruction(result.Method, result.Distribution, truth, Hyperparameters.Of(result).Text);
     }
 }
 
@@ -28,7 +31,7 @@ public sealed record ComparisonRow(Distribution2D Truth, IReadOnlyList<Compariso
 /// <summary>
 /// The data of a comparison figure, decided without drawing: one row per truth (in order of first appearance), the
 /// truth first and then up to <see cref="MaxMethods"/> reconstructions, each titled with its method and its chi (2D
-/// map) against the truth. Truths that are equal (same name, grid and values) share a row.
+/// map) against the truth, and on a second line the alpha/beta the method used. Truths that are equal (same name, grid and values) share a row.
 /// </summary>
 public static class ComparisonData
 {
@@ -60,7 +63,9 @@ public static class ComparisonData
             foreach (var item in items)
             {
                 var chi = ChiMetric.Compare(truth, item.Distribution);
-                panels.Add(new ComparisonPanel(string.Create(CultureInfo.InvariantCulture, $"{item.Method}  χ = {chi.Chi2D:G3}"), item.Distribution, chi));
+                string title = string.Create(CultureInfo.InvariantCulture, $"{item.Method}  χ = {chi.Chi2D:G3}");
+                if (item.Settings.Length > 0) title += "\n" + item.Settings;
+                panels.Add(new ComparisonPanel(title, item.Distribution, chi));
             }
             rows.Add(new ComparisonRow(truth, panels));
         }

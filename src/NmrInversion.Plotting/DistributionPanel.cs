@@ -19,18 +19,21 @@ internal static class DistributionPanel
             line.FillY = true;
             line.FillYColor = line.Color.WithAlpha(0.25);
             SetTicks(plot.Axes.Bottom, map.Ticks1);
-            plot.Axes.SetLimits(map.Edges1.Minimum, map.Edges1.Maximum, 0, Math.Max(map.Projection1.Max() * 1.08, 1e-12));
+            double top = Math.Max(map.Projection1.Max() * 1.08, 1e-12);
+            plot.Axes.SetLimits(map.Edges1.Minimum, map.Edges1.Maximum, 0, top);
+            var yTicks = LinearTicks.For(0, top, 5);
+            SetTicks(plot.Axes.Left, yTicks.Ticks);
             if (axisTitles)
             {
                 plot.XLabel(map.Label1);
-                plot.YLabel("amplitude");
+                plot.YLabel(yTicks.Title("fraction per cell"));
             }
         }
         else
         {
             var heatmap = plot.Add.Heatmap(map.RowsTopDown());
             heatmap.Extent = new CoordinateRect(map.Edges2.Minimum, map.Edges2.Maximum, map.Edges1.Minimum, map.Edges1.Maximum);
-            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            heatmap.Colormap = Colormap;
             SetTicks(plot.Axes.Bottom, map.Ticks2);
             SetTicks(plot.Axes.Left, map.Ticks1);
             plot.Axes.SetLimits(map.Edges2.Minimum, map.Edges2.Maximum, map.Edges1.Minimum, map.Edges1.Maximum);
@@ -44,6 +47,9 @@ internal static class DistributionPanel
         if (!string.IsNullOrEmpty(title)) plot.Title(title, 15);
         return plot;
     }
+
+    /// <summary>The maps' colours (and their colour bars').</summary>
+    public static IColormap Colormap => new ScottPlot.Colormaps.Viridis();
 
     /// <summary>Manual decade ticks on an axis (majors labelled 10^k, minors unlabelled).</summary>
     public static void SetTicks(IAxis axis, IReadOnlyList<AxisTick> ticks)

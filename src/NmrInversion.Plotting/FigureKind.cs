@@ -11,4 +11,6 @@ public enum FigureKind
     Grid,
     /// <summary>Grouped chi bars per preset, one colour per method, log axis.</summary>
     Chi,
+    /// <summary>One inversion result against its data: the fit, the residual in units of the noise, the hyperparameter search.</summary>
+    Fit,
 }

@@ -34,7 +34,11 @@ public static class FigureLayout
     }
 
     /// <summary>Frames of a rows x columns grid of panels filling the image below the title band (row-major order).</summary>
-    public static PanelFrame[] Grid(int width, int height, int rows, int columns, bool hasTitle)
+    public static PanelFrame[] Grid(int width, int height, int rows, int columns, bool hasTitle) =>
+        Grid(width, height, rows, columns, hasTitle, PanelTitle);
+
+    /// <summary>The grid with <paramref name="panelTitle"/> pixels above each panel (two-line panel titles need about 58).</summary>
+    public static PanelFrame[] Grid(int width, int height, int rows, int columns, bool hasTitle, float panelTitle)
     {
         CheckSize(width, height);
         float top = hasTitle ? TitleBand : 0;
@@ -44,7 +48,7 @@ public static class FigureLayout
             for (int c = 0; c < columns; c++)
             {
                 var outer = new PixelBox(c * cellW, top + r * cellH, (c + 1) * cellW, top + (r + 1) * cellH);
-                frames[r * columns + c] = PanelFrame.Inset(outer, LeftGutter, PanelTitle, Gap, BottomGutter);
+                frames[r * columns + c] = PanelFrame.Inset(outer, LeftGutter, panelTitle, Gap, BottomGutter);
             }
         return frames;
     }
@@ -65,6 +69,45 @@ public static class FigureLayout
         var topFrame = new PanelFrame(new PixelBox(0, top, mainRight + Gap / 2, mainTop - Gap / 2), new PixelBox(mainLeft, top + Gap, mainRight, mainTop - Gap));
         var right = new PanelFrame(new PixelBox(mainRight + Gap / 2, mainTop, width, height), new PixelBox(mainRight + Gap, mainTop, width - Gap, mainBottom));
         return (main, topFrame, right);
+    }
+
+    /// <summary>
+    /// Outer boxes of a figure made of columns of stacked panels below the title band: column c takes
+    /// <paramref name="columnShares"/>[c] of the width (shares are normalised), and its panel r takes
+    /// <paramref name="rowShares"/>[c][r] of the height. The boxes tile the image exactly. Returns [column][row].
+    /// </summary>
+    public static PixelBox[][] Columns(int width, int height, bool hasTitle, IReadOnlyList<double> columnShares, IReadOnlyList<IReadOnlyList<double>> rowShares)
+    {
+        CheckSize(width, height);
+        ArgumentNullException.ThrowIfNull(columnShares);
+        ArgumentNullException.ThrowIfNull(rowShares);
+        if (columnShares.Count == 0 || columnShares.Count != rowShares.Count)
+            throw new ArgumentException("Give one list of row shares per column, and at least one column.", nameof(rowShares));
+        if (columnShares.Any(v => !(v > 0)) || rowShares.Any(r => r.Count == 0 || r.Any(v => !(v > 0))))
+            throw new ArgumentException("Shares must be positive.", nameof(columnShares));
+        float top = hasTitle ? TitleBand : 0;
+        var xs = Edges(0, width, columnShares);
+        var boxes = new PixelBox[columnShares.Count][];
+        for (int c = 0; c < columnShares.Count; c++)
+        {
+            var ys = Edges(top, height, rowShares[c]);
+            boxes[c] = new PixelBox[rowShares[c].Count];
+            for (int r = 0; r < rowShares[c].Count; r++) boxes[c][r] = new PixelBox(xs[c], ys[r], xs[c + 1], ys[r + 1]);
+        }
+        return boxes;
+    }
+
+    private static float[] Edges(float from, float to, IReadOnlyList<double> shares)
+    {
+        double total = shares.Sum(), run = 0;
+        var e = new float[shares.Count + 1];
+        e[0] = from;
+        for (int k = 0; k < shares.Count; k++)
+        {
+            run += shares[k];
+            e[k + 1] = k == shares.Count - 1 ? to : (float)Math.Round(from + (to - from) * run / total);
+        }
+        return e;
     }
 
     private static void CheckSize(int width, int height)

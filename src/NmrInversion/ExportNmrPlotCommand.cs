@@ -9,7 +9,7 @@ using NmrInversion.Plotting;
 namespace NmrInversion.Commands;
 
 /// <summary>
-/// <para type="synopsis">Writes a PNG figure: a T1-T2 map with its projections, a grid of distributions, truth versus reconstructions, or a chi bar chart.</para>
+/// <para type="synopsis">Writes a PNG figure: a T1-T2 map with its projections, a grid of distributions, truth versus reconstructions, a chi bar chart, or a result's fit to its data.</para>
 /// <para type="description">Collects every piped object, then draws one figure in EndProcessing. -Kind defaults from the
 /// input: one distribution draws a Map, several a Grid, inversion results a Comparison with their Truth, chi reports a
 /// Chi chart. The file is written to a temporary file in the same folder and then renamed; an existing file is only
@@ -36,7 +36,7 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
     [ValidateNotNullOrEmpty]
     public string? LiteralPath { get; set; }
 
-    /// <summary>The figure: Map, Comparison, Grid or Chi. Defaults from the input's type.</summary>
+    /// <summary>The figure: Map, Comparison, Grid, Chi or Fit. Defaults from the input's type (Fit is never the default).</summary>
     [Parameter]
     public FigureKind? Kind { get; set; }
 
@@ -141,6 +141,7 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
                     throw new NmrInputException("PlotMapNeedsOne", $"A Map draws one distribution; got {_items.Count} objects. Use -Kind Grid or -Kind Comparison for several.");
                 var (distribution, title) = Panel(_items[0]);
                 var map = MapData.From(distribution);
+                if (_items[0] is InversionResult r && Hyperparameters.Of(r).Text is { Length: > 0 } settings) title += $", {settings}";
                 var o = _items[0] is InversionResult && options.Title is null ? options with { Title = title } : options;
                 return () => MapFigure.Render(map, o);
             }
@@ -154,7 +155,7 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
             case FigureKind.Comparison:
             {
                 var rows = ComparisonData.Build(Reconstructions());
-                foreach (var row in rows) WriteVerbose($"Comparison with truth {row.Truth.Name}: {string.Join("; ", row.Panels.Skip(1).Select(p => p.Title))}.");
+                foreach (var row in rows) WriteVerbose($"Comparison with truth {row.Truth.Name}: {string.Join("; ", row.Panels.Skip(1).Select(p => p.Title.Replace("\n", ", ")))}.");
                 return () => ComparisonFigure.Render(rows, options);
             }
             case FigureKind.Chi:
@@ -166,6 +167,15 @@ public sealed class ExportNmrPlotCommand : NmrCmdlet
                 var chart = ChiChartData.From(reports, quantity, Snr);
                 WriteVerbose($"Chi chart: {chart.Methods.Count} method(s) x {chart.Presets.Count} distribution(s), {chart.DefaultTitle}.");
                 return () => ChiFigure.Render(chart, options);
+            }
+            case FigureKind.Fit:
+            {
+                if (_items.Count != 1 || _items[0] is not InversionResult result)
+                    throw new NmrInputException("PlotFitNeedsOneResult",
+                        $"A Fit figure draws one inversion result (from Invoke-NmrTikhonov, Invoke-NmrMtgv or Invoke-NmrUnetInversion) against its data; got {_items.Count} object(s){(_items.Count == 1 ? $" ({_items[0].GetType().Name})" : "")}.");
+                var fit = FitData.From(result);
+                WriteVerbose($"Fit figure: {fit.DefaultTitle}; residual within ±{fit.ResidualLimit:G3}, {fit.Search.Count} search panel(s).");
+                return () => FitFigure.Render(fit, options);
             }
             default:
                 throw new NmrInputException("PlotKindInvalid", $"Unknown figure kind {kind}.");

@@ -87,4 +87,16 @@ public class ComparisonDataTests
         var items = new[] { new Reconstruction("Tikhonov", Presets.Create("B"), Presets.Create("A", T1, T2)) };
         Assert.Equal("ChiGridMismatch", Assert.Throws<NmrInputException>(() => ComparisonData.Build(items)).ErrorId);
     }
+
+    [Fact]
+    public void AResultsPanelSaysWhichAlphaItUsed()
+    {
+        var truth = Presets.Create("A", T1, T2);
+        var result = TikhonovInversion.Invert(SignalOf(truth), new TikhonovOptions { Alpha = 0.01 });
+        var rows = ComparisonData.Build(new[] { Reconstruction.Of(result) });
+        var title = rows[0].Panels[1].Title;
+        Assert.StartsWith("Tikhonov  χ = ", title);
+        Assert.EndsWith("\nα = 0.01 (fixed)", title);
+        Assert.DoesNotContain("\n", rows[0].Panels[0].Title);
+    }
 }

@@ -63,3 +63,23 @@ public class FigureLayoutTests
     public void SizesOutsideTheLimitsAreRefused(int w, int h) =>
         Assert.Equal("PlotSizeInvalid", Assert.Throws<NmrInputException>(() => FigureLayout.Grid(w, h, 1, 1, false)).ErrorId);
 }
+
+public class FigureLayoutColumnsTests
+{
+    [Fact]
+    public void ColumnsTileTheImageBelowTheTitle()
+    {
+        var cells = FigureLayout.Columns(1200, 900, true, new[] { 0.6, 0.4 }, new[] { new[] { 0.6, 0.4 }, new[] { 1.0, 1.0, 1.0 } });
+        Assert.Equal(2, cells[0].Length);
+        Assert.Equal(3, cells[1].Length);
+        Assert.Equal(0, cells[0][0].Left);
+        Assert.Equal(720, cells[0][0].Right);
+        Assert.Equal(720, cells[1][0].Left);
+        Assert.Equal(1200, cells[1][0].Right);
+        Assert.Equal(FigureLayout.TitleBand, cells[0][0].Top);
+        Assert.Equal(FigureLayout.TitleBand + (900 - FigureLayout.TitleBand) * 0.6f, cells[0][1].Top, 0);
+        Assert.Equal(900, cells[0][1].Bottom);
+        Assert.Equal(900, cells[1][2].Bottom);
+        Assert.Equal(cells[1][0].Bottom, cells[1][1].Top);
+    }
+}

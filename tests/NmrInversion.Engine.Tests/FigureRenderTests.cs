@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using NmrInversion.Engine.Distributions;
 using NmrInversion.Engine.Grids;
+using NmrInversion.Engine.Inversion;
+using NmrInversion.Engine.Kernels;
 using NmrInversion.Engine.Metrics;
+using NmrInversion.Engine.Signals;
 using NmrInversion.Plotting;
 using SkiaSharp;
 using Xunit;
@@ -80,5 +83,41 @@ public class FigureRenderTests
         var reports = Presets.Names.SelectMany(p => new[] { new ChiReport("Tikhonov", p, 100, 0.5, 0.1, 0.1), new ChiReport("U-Net", p, 100, 0.05, 0.1, 0.1) });
         var png = ChiFigure.Render(ChiChartData.From(reports, ChiQuantity.Map2D), new FigureOptions(1201, 777, ""));
         AssertPng(png, 1201, 777);
+    }
+
+    [Fact]
+    public void FitFigureDrawsTheResidualMapInDivergingColours()
+    {
+        var truth = Presets.Create("A", RelaxationAxis.PaperT1(24), RelaxationAxis.PaperT2(24));
+        var signal = ForwardModel.Simulate(truth, KernelPair.PaperT1T2, AcquisitionAxis.PaperT1(20), AcquisitionAxis.EchoTrain(2e-3, 120), 100, 1);
+        var result = TikhonovInversion.Invert(signal);
+        var png = FitFigure.Render(FitData.From(result), new FigureOptions(1200, 900));
+        AssertPng(png, 1200, 900);
+        using var bitmap = SKBitmap.Decode(png);
+        // The residual map (middle column, top row) holds noise: both blue-ish and red-ish cells of the Balance colormap.
+        var cells = FigureLayout.Columns(1200, 900, true, new[] { 0.36, 0.36, 0.28 }, new[] { new[] { 1.0, 1.0 }, new[] { 1.0, 1.0 }, new[] { 1.0, 1.0 } });
+        var box = cells[1][0];
+        int red = 0, blue = 0;
+        for (int x = (int)box.Left + 100; x < (int)box.Right - 100; x += 3)
+            for (int y = (int)box.Top + 60; y < (int)box.Bottom - 70; y += 3)
+            {
+                var c = bitmap.GetPixel(x, y);
+                if (c.Red > c.Blue + 40) red++;
+                if (c.Blue > c.Red + 40) blue++;
+            }
+        Assert.True(red > 50 && blue > 50, $"red {red}, blue {blue} pixels in the residual map");
+    }
+
+    [Fact]
+    public void OneDimensionalFitFigureRenders()
+    {
+        var t2 = RelaxationAxis.LogSpaced("T2", 1e-3, 10, 40);
+        var values = new double[40, 1];
+        values[22, 0] = 1;
+        var truth = new Distribution2D(values, t2, RelaxationAxis.Single(), "one T2");
+        var signal = ForwardModel.Simulate(truth, KernelPair.For(Experiment.T2), AcquisitionAxis.EchoTrain(1e-3, 600), AcquisitionAxis.Single(), 200, 4);
+        var png = FitFigure.Render(FitData.From(TikhonovInversion.Invert(signal)), new FigureOptions(1000, 700, ""));
+        AssertPng(png, 1000, 700);
+        Assert.True(DistinctColours(png) > 50);
     }
 }

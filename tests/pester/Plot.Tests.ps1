@@ -151,3 +151,43 @@ Describe 'Export-NmrPlot input errors' {
         $e.FullyQualifiedErrorId | Should -BeLike 'PlotNothingToDraw,*'
     }
 }
+
+Describe 'Export-NmrPlot -Kind Fit' {
+    BeforeAll {
+        $data = Join-Path $PSScriptRoot '../data/nmrinversions-jl'
+        # Decodes a PNG with SkiaSharp (shipped in module/bin) and counts its distinct colours.
+        function Get-PngColours([string] $Path) {
+            $bitmap = [SkiaSharp.SKBitmap]::Decode($Path)
+            try { [System.Collections.Generic.HashSet[SkiaSharp.SKColor]]::new([SkiaSharp.SKColor[]]$bitmap.Pixels).Count } finally { $bitmap.Dispose() }
+        }
+    }
+
+    It 'draws the fit of a measured 1D decay (Tecmag CPMG) as a valid PNG' {
+        $r = Import-NmrSignal (Join-Path $data 'tecmag_tnt/CPMG_silicon_oil.tnt') | Invoke-NmrTikhonov
+        $file = $r | Export-NmrPlot (Join-Path $TestDrive 'fit-1d.png') -Kind Fit -Width 1000 -Height 750 -Verbose 4>&1 |
+            Tee-Object -Variable all | Where-Object { $_ -is [System.IO.FileInfo] }
+        (($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") |
+            Should -Match 'Tikhonov fit of CPMG_silicon_oil: misfit [\d.]+, α = .* \(GCV\); .*2 search panel'
+        $h = Get-PngHeader $file.FullName
+        $h.Signature | Should -Be $png
+        $h.Chunk | Should -Be 'IHDR'
+        $h.Width, $h.Height | Should -Be @(1000, 750)
+        $h.Length | Should -BeGreaterThan 20000
+        Get-PngColours $file.FullName | Should -BeGreaterThan 100
+    }
+
+    It 'draws the fit of a measured 2D T1-T2 map (Spinsolve IRCPMG) as a valid PNG' {
+        $r = Import-NmrSignal (Join-Path $data 'spinsolve_txt/IRCPMG') | Invoke-NmrTikhonov -WarningAction SilentlyContinue
+        $file = $r | Export-NmrPlot (Join-Path $TestDrive 'fit-2d.png') -Kind Fit
+        $h = Get-PngHeader $file.FullName
+        $h.Signature | Should -Be $png
+        $h.Width, $h.Height | Should -Be @(1200, 900)
+        Get-PngColours $file.FullName | Should -BeGreaterThan 100
+    }
+
+    It 'refuses anything but one inversion result (PlotFitNeedsOneResult) and writes nothing' {
+        $e = Get-ErrorRecord { $presets[0] | Export-NmrPlot (Join-Path $TestDrive 'fit-e.png') -Kind Fit }
+        $e.FullyQualifiedErrorId | Should -BeLike 'PlotFitNeedsOneResult,*'
+        Test-Path (Join-Path $TestDrive 'fit-e.png') | Should -BeFalse
+    }
+}
