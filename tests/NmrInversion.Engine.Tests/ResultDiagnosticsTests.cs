@@ -263,9 +263,8 @@ public class ResultDiagnosticsTests(ITestOutputHelper output)
         output.WriteLine($"misfit {result.Misfit:G4}, rho {rho:G3}: {string.Join(" | ", result.Warnings)}");
         Assert.True(rho > ResultDiagnostics.StructuredResidual, $"lag-one correlation {rho:G3}");
         Assert.True(result.Misfit > ResultDiagnostics.MisfitLimit);
-        var w = Assert.Single(result.Warnings, x => x.Id == "HighMisfit");
-        Assert.Contains(result.HasWarning("EdgeMass") ? "Mass sits at a grid edge" : "The residual is structured", w.Message);
         Assert.False(result.HasWarning("EdgeMass"), "the offset should not have been pushed to an edge");
+        Assert.Contains("The residual is structured", Assert.Single(result.Warnings, x => x.Id == "HighMisfit").Message);
 
         // The same with an inversion-recovery kernel mentions the inversion efficiency.
         var irMap = Map1D(RelaxationAxis.LogSpaced("T1", 1e-4, 10, 16));
