@@ -51,6 +51,30 @@ public class AlphaSearchTests
         Assert.All(curve.Points, p => Assert.True(p.Score > 0 && p.Alpha >= lo / 10 && p.Alpha <= hi * 10));
     }
 
+    [Theory]
+    [InlineData("D", 200)]
+    [InlineData("H", 2000)]
+    public void PlateauToleranceTakesTheLargestSolvedAlphaWithinItOfTheMinimum(string preset, double snr)
+    {
+        var (_, solver) = Problem(preset, snr, n: 16);
+        var plainSearch = new AlphaSearch(solver);
+        var (plainCurve, plain) = plainSearch.Gcv(1e-4, 1e2, count: 13);
+        Assert.Equal(plainCurve.Points.Min(p => p.Score), plainCurve.Chosen.Score);
+        Assert.Equal(plain.Alpha, plainSearch.GcvMinimum!.Alpha);
+
+        var search = new AlphaSearch(solver) { PlateauTolerance = 0.05 };
+        var (curve, chosen) = search.Gcv(1e-4, 1e2, count: 13);
+        // The scan is the same, so the minimum before the plateau rule is the plain search's choice.
+        Assert.Equal(plain.Alpha, search.GcvMinimum!.Alpha);
+        double limit = search.GcvMinimum.Gcv * 1.05;
+        Assert.Equal(chosen.Alpha, curve.Chosen.Alpha);
+        Assert.True(curve.Chosen.Score <= limit);
+        Assert.True(chosen.Alpha >= plain.Alpha);
+        Assert.DoesNotContain(curve.Points, p => p.Alpha > chosen.Alpha && p.Score <= limit);
+        // The curve holds the plateau's bisection solves as well: it is at least as long as the plain one.
+        Assert.True(curve.Points.Count >= plainCurve.Points.Count);
+    }
+
     [Fact]
     public void GcvScanExtendsPastAnEdgeMinimum()
     {

@@ -159,6 +159,10 @@ public class TikhonovInversionTests
         { new TikhonovOptions { AlphaCount = 2 }, "AlphaCountInvalid" },
         { new TikhonovOptions { AlphaMethod = AlphaMethod.Fixed }, "AlphaMissing" },
         { new TikhonovOptions { TruncationFactor = -1 }, "TruncationFactorInvalid" },
+        { new TikhonovOptions { GcvPlateau = -0.01 }, "GcvPlateauInvalid" },
+        { new TikhonovOptions { GcvPlateau = 1 }, "GcvPlateauInvalid" },
+        { new TikhonovOptions { GcvPlateau = double.NaN }, "GcvPlateauInvalid" },
+        { new TikhonovOptions { GcvPlateau = double.PositiveInfinity }, "GcvPlateauInvalid" },
     };
 
     [Theory]
@@ -182,6 +186,63 @@ public class TikhonovInversionTests
         var e = Assert.Throws<NmrInputException>(() => TikhonovInversion.Invert(signal, new TikhonovOptions { AlphaMethod = AlphaMethod.Brd }));
         Assert.Equal("NoiseLevelUnknown", e.ErrorId);
         Assert.Equal(InputProblem.Data, e.Problem);
+    }
+
+    /// <summary>A 1D T2 signal (64 echoes, 32 cells) or a 16x16 T1-T2 one, lightly noisy.</summary>
+    private static Signal2D PlateauSignal(bool twoD, int seed)
+    {
+        if (twoD)
+        {
+            var r1 = RelaxationAxis.LogSpaced("T1", 1e-3, 10, 16);
+            var r2 = RelaxationAxis.LogSpaced("T2", 1e-4, 1, 16);
+            return ForwardModel.Simulate(Presets.Create("B", r1, r2), KernelPair.PaperT1T2, AcquisitionAxis.PaperT1(16), AcquisitionAxis.PaperT2(24), 200, seed);
+        }
+        var grid = RelaxationAxis.LogSpaced("T2", 1e-4, 1, 32);
+        var truth = Distribution2D.FromComponents(new[] { new LognormalComponent(-2.3, 0.15, 0, 1, 1), new LognormalComponent(-1.2, 0.2, 0, 1, 2) }, grid, RelaxationAxis.Single());
+        return ForwardModel.Simulate(truth, KernelPair.For(Experiment.T2), AcquisitionAxis.LogSpaced("t2", 1e-4, 1, 64), AcquisitionAxis.Single(), 200, seed);
+    }
+
+    public static TheoryData<bool, int> PlateauCases => new() { { false, 1 }, { false, 2 }, { false, 3 }, { false, 4 }, { true, 1 }, { true, 2 } };
+
+    [Theory]
+    [MemberData(nameof(PlateauCases))]
+    public void TheGcvPlateauTakesTheLargestAlphaWithinFivePercentOfTheMinimum(bool twoD, int seed)
+    {
+        var signal = PlateauSignal(twoD, seed);
+        var result = TikhonovInversion.Invert(signal);
+        var points = result.SearchCurve.Points;
+        var chosen = result.SearchCurve.Chosen;
+        var minimum = points.MinBy(p => p.Score)!;
+        double limit = minimum.Score * (1 + TikhonovOptions.DefaultGcvPlateau);
+        Assert.Equal(result.Alpha, chosen.Alpha);
+        Assert.True(chosen.Score <= limit, $"chosen GCV {chosen.Score:G6} is more than 5% above the minimum {minimum.Score:G6}");
+        Assert.DoesNotContain(points, p => p.Alpha > chosen.Alpha && p.Score <= limit);
+        Assert.True(chosen.Alpha >= minimum.Alpha);
+
+        // The plain minimum (GcvPlateau = 0) is the curve's lowest point, and is the minimum the plateau rule started from.
+        var plain = TikhonovInversion.Invert(signal, new TikhonovOptions { GcvPlateau = 0 });
+        Assert.Equal(plain.SearchCurve.Points.Min(p => p.Score), plain.SearchCurve.Chosen.Score);
+        Assert.Equal(minimum.Alpha, plain.Alpha);
+        Assert.Equal("GCV", plain.AlphaRule);
+        Assert.Equal("the minimum of the GCV curve", plain.AlphaReason);
+
+        // The rule says which it was: the minimum itself, or a plateau that many decades above it.
+        double decades = Math.Log10(chosen.Alpha / minimum.Alpha);
+        if (chosen.Alpha == minimum.Alpha) Assert.Equal("GCV", result.AlphaRule);
+        if (decades >= 0.05)
+        {
+            Assert.Equal("GCV plateau", result.AlphaRule);
+            Assert.Contains($"within {TikhonovOptions.DefaultGcvPlateau.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)} of its minimum (alpha {minimum.Alpha.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)})", result.AlphaReason);
+            Assert.Contains($"({decades.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} decades)", result.AlphaReason);
+        }
+    }
+
+    [Fact]
+    public void TheGcvPlateauMovesAlphaUpOnSomeOfTheseSignals()
+    {
+        // Not a vacuous rule on the cases above: at least one signal takes a plateau alpha well above its minimum.
+        var rules = PlateauCases.Select(c => TikhonovInversion.Invert(PlateauSignal((bool)c[0], (int)c[1])).AlphaRule).ToList();
+        Assert.Contains("GCV plateau", rules);
     }
 
     [Fact]

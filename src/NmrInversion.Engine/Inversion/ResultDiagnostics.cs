@@ -41,7 +41,9 @@ public static class ResultDiagnostics
     {
         ArgumentNullException.ThrowIfNull(result);
         var edges = EdgeMass(result);
-        foreach (var w in edges) result.AddWarning(w);
+        // A result keeps one warning per id: several ends with edge mass are said in one EdgeMass warning.
+        if (edges.Count > 0)
+            result.AddWarning(edges.Count == 1 ? edges[0] : new NmrWarning("EdgeMass", string.Join(" ", edges.Select(w => w.Message))));
         double misfit = result.Misfit;
         if (double.IsNaN(misfit))
         {
@@ -80,8 +82,10 @@ public static class ResultDiagnostics
             low /= total;
             high /= total;
             var kernel = dim == 1 ? result.Signal.Kernels.Kernel1 : result.Signal.Kernels.Kernel2;
-            if (low > EdgeMassLimit) list.Add(EdgeWarning(result, dim, axis, kernel, low, shortEnd: true));
-            if (high > EdgeMassLimit) list.Add(EdgeWarning(result, dim, axis, kernel, high, shortEnd: false));
+            // The short-time end of the curve is the low end of a T1 or T2 axis but the high end of a D axis.
+            bool diffusion = kernel == KernelKind.Diffusion;
+            if (low > EdgeMassLimit) list.Add(EdgeWarning(result, dim, axis, kernel, low, shortEnd: !diffusion));
+            if (high > EdgeMassLimit) list.Add(EdgeWarning(result, dim, axis, kernel, high, shortEnd: diffusion));
         }
         return list;
     }

@@ -40,7 +40,9 @@ public static class AcquisitionPlausibility
         var v = signal.Values;
         int m1 = v.GetLength(0), m2 = v.GetLength(1);
         int row = 0;
-        for (int i = 1; i < m1; i++) if (Math.Abs(v[i, 0]) > Math.Abs(v[row, 0])) row = i;
+        // The largest value, not the largest magnitude: an inversion recovery not yet recovered reads -M0 at its first
+        // delay, more in magnitude than its last, and that negative row would leave axis 2 unchecked.
+        for (int i = 1; i < m1; i++) if (v[i, 0] > v[row, 0]) row = i;
         var profile1 = new double[m1];
         for (int i = 0; i < m1; i++) profile1[i] = v[i, 0];
         var profile2 = new double[m2];
