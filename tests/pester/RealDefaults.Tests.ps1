@@ -119,7 +119,8 @@ Describe 'Berea sandstone: the T1-T2 map and the 1D T2 decay of its last recover
         # The last inversion time (3 s) is fully recovered: its echo train is a 1D T2 decay, inverted on the same T2 grid.
         $n = $s.Axis2.Count
         $row = [double[,]]::new($n, 1)
-        for ($j = 0; $j -lt $n; $j++) { $row[$j, 0] = $s.Values[$s.Axis1.Count - 1, $j] }
+        $last = $s.Axis1.Count - 1
+        for ($j = 0; $j -lt $n; $j++) { $row[$j, 0] = $s.Values[$last, $j] }
         $decay = [NmrInversion.Engine.Signals.Signal2D]::new($row, $s.Axis2, [NmrInversion.Engine.Grids.AcquisitionAxis]::Single(),
             [NmrInversion.Engine.Kernels.KernelPair]::For('T2'), $s.RelaxationAxis2, [NmrInversion.Engine.Grids.RelaxationAxis]::Single(),
             $s.NoiseSigma, $null, $null, 'Berea t1=3s', $null, $null)
