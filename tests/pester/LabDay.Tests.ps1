@@ -1,7 +1,7 @@
 # A lab's day on the real instrument files of tests/data/nmrinversions-jl: the instrument files come in by folder tree
 # (one signal per measurement), the three plain CSVs with their -Experiment; each measurement is inverted with
 # Tikhonov and MTGV (a result piped on is re-inverted), summarised with Measure-NmrDistribution, written as one CSV
-# table (a row per sample and method) and read back.
+# table (a row per sample and method) and read back, and written up as one HTML report that a real browser opens.
 BeforeAll {
     $root = Split-Path (Split-Path $PSScriptRoot)
     Import-Module (Join-Path $root 'NmrInversion.psd1') -Force
@@ -27,10 +27,9 @@ BeforeAll {
     $results | Measure-NmrDistribution -Cutoff 0.033 | Export-Csv $table -NoTypeInformation
     $script:rows = @(Import-Csv $table)
 
-    # The report of the batch goes here: Export-NmrReport (written by the report's own work) takes $results and
-    # writes the day's report beside the table, e.g.
-    #   $results | Export-NmrReport -Path (Join-Path $day 'report.pdf')
-    # and its test belongs with that cmdlet.
+    # Evening: the day's report beside the table.
+    $script:report = Join-Path $day 'report.html'
+    $results | Export-NmrReport -Path $report -Title 'A day of measurements' | Out-Null
 }
 
 Describe 'A day of measurements' {
@@ -85,5 +84,38 @@ Describe 'A day of measurements' {
         [double]$water.LogMeanD | Should -BeGreaterThan 1.5e-9
         [double]$water.LogMeanD | Should -BeLessThan 3e-9
         $water.CutoffAxis | Should -Be 'D'
+    }
+
+    It "writes the day's report, and a headless browser finds every sample, every row and every image in it" {
+        $chromium = Get-Command chromium, chromium-browser, google-chrome -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $chromium) {
+            Set-ItResult -Skipped -Because 'no chromium on this machine (CI installs it: apt-get install chromium)'
+            return
+        }
+        $check = @'
+<script>
+window.addEventListener('load', function () {
+  var imgs = Array.prototype.slice.call(document.images);
+  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; });
+  var names = Array.prototype.map.call(document.querySelectorAll('section.sample h2'), function (h) { return h.textContent; });
+  var out = document.createElement('pre');
+  out.id = 'day-check';
+  out.textContent = 'images ' + imgs.length + ' decoded ' + ok.length + ' rows ' + document.querySelectorAll('#overview-table tbody tr').length +
+    ' samples ' + names.join('|');
+  document.body.appendChild(out);
+});
+</script>
+'@
+        $probe = Join-Path $TestDrive 'day-probe.html'
+        Set-Content -Path $probe -Value ((Get-Content $report -Raw) -replace '</body>', "$check</body>") -Encoding utf8NoBOM
+        $chromeArgs = @('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', "--user-data-dir=$(Join-Path $TestDrive 'day-profile')",
+            '--virtual-time-budget=20000', '--dump-dom', [Uri]::new($probe).AbsoluteUri)
+        $dom = (& $chromium.Source @chromeArgs 2>$null) -join "`n"
+        $m = [regex]::Match($dom, '<pre id="day-check">images (\d+) decoded (\d+) rows (\d+) samples ([^<]*)</pre>')
+        $m.Success | Should -BeTrue -Because "the check wrote its result into the DOM (got $($dom.Length) characters)"
+        [int]$m.Groups[1].Value | Should -Be 40 -Because 'a map and a fit figure for each of 20 results'
+        [int]$m.Groups[2].Value | Should -Be 40
+        [int]$m.Groups[3].Value | Should -Be 20
+        $m.Groups[4].Value -split '\|' | Sort-Object | Should -Be ($signals.Name | Sort-Object)
     }
 }
