@@ -160,7 +160,7 @@ Describe 'Too few points and NaN cells' {
         $r = Invoke-Case { Import-NmrSignal $p -Experiment T2 }
         $r.Output.Count | Should -Be 1
         $r.Output[0].NoiseSigma | Should -BeNullOrEmpty
-        $r.Warnings | Should -Match '^\[NoiseLevelUnknown\]'
+        @($r.Warnings -match '^\[NoiseLevelUnknown\]').Count | Should -Be 1
         $r.Output[0].Warnings.Id | Should -Contain 'NoiseLevelUnknown'
         $t = Invoke-Case { $r.Output[0] | Invoke-NmrTikhonov }
         [double]::IsNaN($t.Output[0].Misfit) | Should -BeTrue

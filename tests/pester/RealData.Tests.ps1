@@ -41,6 +41,7 @@ BeforeAll {
 Describe 'Berea sandstone T1-T2 (Spinsolve IRCPMG, 16 x 1024)' {
     BeforeAll {
         $script:raw = Import-NmrSignal (Join-Path $real 'spinsolve_txt/IRCPMG')
+        $script:paper = Set-RelaxationGrid $script:raw ([NmrInversion.Engine.Grids.RelaxationAxis]::PaperT1()) ([NmrInversion.Engine.Grids.RelaxationAxis]::PaperT2())
         # 64 x 64: T1 from 1e-4 s so that the incomplete inversion of the measurement (first row -0.69 of the last, not -1)
         # is representable (a component with T1 << t1_min is fully recovered at every t1), T2 from 1e-5 s (fast first echoes).
         $script:berea = Set-RelaxationGrid $script:raw (New-Axis T1 1e-4 10) (New-Axis T2 1e-5 1)
@@ -54,22 +55,23 @@ Describe 'Berea sandstone T1-T2 (Spinsolve IRCPMG, 16 x 1024)' {
             $script:berea.NoiseSigma, $null, $null, 'Berea t1=3s', $null, $null)
     }
 
-    It 'Tikhonov on the default grid (T1 from 1 ms) searches alphas the solver accepts and converges' {
-        # The default grid cannot represent the incomplete inversion, so the linear GCV minimum fell below the solver's
+    It 'Tikhonov on the paper grid (T1 from 1 ms) searches alphas the solver accepts and converges' {
+        # The paper grid (the default before measured signals got the grid their acquisition resolves) cannot represent
+        # the incomplete inversion, so the linear GCV minimum fell below the solver's
         # smallest alpha: every scanned alpha was clamped to it and the chosen solve stalled with misfit 3.3e4.
         # The misfit floor of this grid is 5.3 (a fixed alpha of 1e-2 converges in 8 Newton steps to 5.32).
-        $t = Invoke-NmrTikhonov $script:raw -WarningAction SilentlyContinue
+        $t = Invoke-NmrTikhonov $script:paper -WarningAction SilentlyContinue
         $t.Converged | Should -BeTrue
         @($t.SearchCurve.Points.Alpha | Sort-Object -Unique).Count | Should -BeGreaterThan 10
         $t.Misfit | Should -BeLessThan 6
         $t.Misfit | Should -BeGreaterThan 4
     }
 
-    It 'MTGV on the default grid fits as well as Tikhonov there (GCV walks only over solved alphas)' {
+    It 'MTGV on the paper grid fits as well as Tikhonov there (GCV walks only over solved alphas)' {
         # Before the GCV walk checked that each solve had reached its minimiser (a residual that does not grow with alpha),
         # it followed the falling scores of unfinished solves up to alpha 8.8e7: misfit 95.8. Measured now: alpha 8.3,
         # misfit 5.39, against Tikhonov's floor of 5.3 on this grid.
-        $m = Invoke-NmrMtgv $script:raw -WarningAction SilentlyContinue
+        $m = Invoke-NmrMtgv $script:paper -WarningAction SilentlyContinue
         $m.Misfit | Should -BeLessThan 6
         $m.Misfit | Should -BeGreaterThan 4
     }
