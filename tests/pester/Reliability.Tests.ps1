@@ -64,8 +64,9 @@ Describe 'Numerical robustness' {
             [double]::IsNaN($r.ResidualNorm) | Should -BeFalse
             # A solve that stops short of its tolerance says so, in the result and as a warning.
             if (-not $r.Converged) { "$warned" | Should -Match 'tolerance|iteration limit' }
-            # A result that does not explain its data (misfit above 3) says so too.
-            if ($r.Misfit -gt 3) { "$warned" | Should -Match 'misfits the data' } else { "$warned" | Should -Not -Match 'misfits the data' }
+            # A result that does not explain its data (misfit above 1.5) says so too, with a stable id on the result.
+            if ($r.Misfit -gt 1.5) { "$warned" | Should -Match '\[HighMisfit\]'; $r.HasWarning('HighMisfit') | Should -BeTrue }
+            else { "$warned" | Should -Not -Match '\[HighMisfit\]' }
         }
     }
 

@@ -16,11 +16,13 @@ Describe 'Invoke-NmrTikhonov' {
             [double]::IsFinite($v) | Should -BeTrue
             $v | Should -BeGreaterThan 0
         }
-        # A uniform map scores far worse: the reconstruction carries the peaks.
+        # A uniform map scores far worse: the reconstruction carries the peaks. (Measured with the default GCV plateau on
+        # these draws: A 1.36 against a flat map's 3.38, E below a fifth, H 1.46 against 3.11; the plain GCV minimum gave
+        # A and H under a fifth on these draws but 32 of 240 signals over ten noise draws more than three times their median.)
         $truth = New-NmrDistribution -Preset $_
         $flat = New-NmrDistribution -Component @(-1, 5, -2, 5, 1)
         $chiFlat = Measure-NmrChi -Reference $truth -Reconstruction $flat
-        $chi.Chi2D | Should -BeLessThan ($chiFlat.Chi2D / 5)
+        $chi.Chi2D | Should -BeLessThan ($chiFlat.Chi2D / 2)
     }
 
     It 'returns a TikhonovResult that fits to the noise, with its GCV curve' {
@@ -30,7 +32,10 @@ Describe 'Invoke-NmrTikhonov' {
         $r.SearchCurve.Criterion | Should -Be 'GCV'
         $r.SearchCurve.Points.Count | Should -BeGreaterThan 10
         $r.SearchCurve.Chosen.Alpha | Should -Be $r.Alpha
-        ($r.SearchCurve.Points | Measure-Object Score -Minimum).Minimum | Should -Be $r.SearchCurve.Chosen.Score
+        # The GCV plateau: the chosen score lies within 5% of the curve's minimum, and no larger alpha's does.
+        $min = ($r.SearchCurve.Points | Measure-Object Score -Minimum).Minimum
+        $r.SearchCurve.Chosen.Score | Should -BeLessOrEqual (1.05 * $min)
+        @($r.SearchCurve.Points | Where-Object { $_.Alpha -gt $r.Alpha -and $_.Score -le 1.05 * $min }) | Should -BeNullOrEmpty
         $r.Misfit | Should -BeGreaterThan 0.5
         $r.Misfit | Should -BeLessThan 2
         $r.Converged | Should -BeTrue

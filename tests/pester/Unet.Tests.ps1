@@ -214,8 +214,9 @@ Describe 'Invoke-NmrUnetInversion' {
         $odd = [NmrInversion.Engine.Signals.Signal2D]::new($values, $good.Axis1, $good.Axis2, $good.Kernels, $good.RelaxationAxis1, $good.RelaxationAxis2, 0.001, $null, $null, 'checkerboard', $null, $null)
         $r = $odd | Invoke-NmrUnetInversion -ModelPath $script:model -WarningVariable warns -WarningAction SilentlyContinue
         $r.Misfit | Should -BeGreaterThan 3
-        $warns.Count | Should -Be 1
-        "$($warns[0])" | Should -BeLike '*checkerboard*misfits*'
+        $misfit = @($warns | Where-Object { "$_" -like '`[HighMisfit`] checkerboard:*' })
+        $misfit.Count | Should -Be 1
+        $r.HasWarning('HighMisfit') | Should -BeTrue
     }
 
     It 'refines the network map against the data with -DataConsistency' {
