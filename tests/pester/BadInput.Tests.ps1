@@ -5,6 +5,12 @@ BeforeDiscovery {
     $script:cultures = @('en-US', 'de-DE')
 }
 
+AfterAll {
+    # $PSDefaultParameterValues is one table for the whole run: later files must not inherit these.
+    $PSDefaultParameterValues.Remove('Invoke-NmrUnetInversion:WarningAction')
+    $PSDefaultParameterValues.Remove('Invoke-NmrTikhonov:WarningAction')
+}
+
 BeforeAll {
     Import-Module "$PSScriptRoot/../../NmrInversion.psd1" -Force
     $PSDefaultParameterValues['Invoke-NmrUnetInversion:WarningAction'] = 'SilentlyContinue'

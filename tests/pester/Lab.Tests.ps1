@@ -104,6 +104,10 @@ Describe 'Names, methods and files through every stage' {
         $head | Should -Contain ('# alpha: ' + $imported.Alpha.ToString('R', [cultureinfo]::InvariantCulture))
         $head | Should -Contain '# beta: '
         ($head | Where-Object { $_ -like '# misfit: *' }) | Should -Not -Be '# misfit: '
+        $all = Get-Content $csv
+        $all | Should -Contain ('# alphaRule: ' + $imported.AlphaRule + ': ' + $imported.AlphaReason)
+        $all | Should -Contain ('# relaxation: ' + $imported.Distribution.Axis1 + '; ' + $imported.Distribution.Axis2)
+        $all | Should -Contain '# version: NmrInversion 0.1.0'
         $rows = @(Get-Content $csv | Where-Object { $_ -notlike '#*' })
         $rows.Count | Should -Be (1 + $imported.Distribution.Axis1.Count) -Because 'a header row and one row per T2 after the comments'
     }

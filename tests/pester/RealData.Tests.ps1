@@ -38,6 +38,12 @@ BeforeAll {
     }
 }
 
+AfterAll {
+    # $PSDefaultParameterValues is one table for the whole run: later files must not inherit these.
+    $PSDefaultParameterValues.Remove('Invoke-NmrMtgv:WarningAction')
+    $PSDefaultParameterValues.Remove('Invoke-NmrTikhonov:WarningAction')
+}
+
 Describe 'Berea sandstone T1-T2 (Spinsolve IRCPMG, 16 x 1024)' {
     BeforeAll {
         $script:raw = Import-NmrSignal (Join-Path $real 'spinsolve_txt/IRCPMG')

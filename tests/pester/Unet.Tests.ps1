@@ -14,6 +14,11 @@ BeforeAll {
 }
 
 AfterAll {
+    # $PSDefaultParameterValues is one table for the whole run: later files must not inherit these.
+    $PSDefaultParameterValues.Remove('Invoke-NmrUnetInversion:WarningAction')
+}
+
+AfterAll {
     Remove-Item $script:runDir -Recurse -Force -ErrorAction SilentlyContinue
 }
 
