@@ -108,14 +108,15 @@ Describe 'A pure liquid gives one peak' -ForEach @(
         $top = @($r | Get-NmrPeak | Sort-Object Fraction -Descending)[0]
         $top.Fraction | Should -BeGreaterOrEqual 0.9
     }
+}
 
+Describe 'An incomplete inversion is read from the data' {
     It 'the silicone-oil IR recovery starts flat at -0.77 of M0, so import estimates the inversion efficiency' {
-        if ($Path -notlike 'tecmag_tnt/IR*') { Set-ItResult -Skipped -Because 'a CPMG decay has no inversion'; return }
-        $s = Import-NmrSignal (Join-Path $real $Path) -WarningAction SilentlyContinue
+        $s = Import-NmrSignal (Join-Path $real 'tecmag_tnt/IR_silicon_oil.tnt') -WarningAction SilentlyContinue
         $s.Kernels.InversionEfficiency | Should -BeGreaterThan 0.7
         $s.Kernels.InversionEfficiency | Should -BeLessThan 0.85
         $s.Provenance.InversionEfficiencySource | Should -Match 'flat start'
-        (Import-NmrSignal (Join-Path $real $Path) -InversionEfficiency 1 -WarningAction SilentlyContinue).Kernels.InversionEfficiency | Should -Be 1
+        (Import-NmrSignal (Join-Path $real 'tecmag_tnt/IR_silicon_oil.tnt') -InversionEfficiency 1 -WarningAction SilentlyContinue).Kernels.InversionEfficiency | Should -Be 1
     }
 }
 
