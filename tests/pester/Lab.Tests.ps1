@@ -91,6 +91,9 @@ Describe 'Names, methods and files through every stage' {
         $doc.result.misfit | Should -Be $m.Misfit
         $doc.result.noiseLevel | Should -Be $m.NoiseLevel
         $doc.result.amplitude | Should -Be $m.Amplitude
+        $doc.result.rule | Should -Be 'alpha fixed, beta fixed' -Because 'this MTGV result was run with -Alpha and -Beta'
+        $doc.result.moduleVersion | Should -Be (Import-PowerShellDataFile (Join-Path $root 'NmrInversion.psd1')).ModuleVersion
+        $doc.result.acquisitionAxis1.values.Count | Should -Be $m.Signal.Axis1.Count
         $back = [NmrInversion.Engine.Formats.SignalJson]::ReadDistribution($json)
         for ($i = 0; $i -lt 64; $i += 7) { for ($j = 0; $j -lt 64; $j += 5) { $back.Values[$i, $j] | Should -Be $m.Distribution.Values[$i, $j] } }
 
@@ -107,7 +110,8 @@ Describe 'Names, methods and files through every stage' {
         $all = Get-Content $csv
         $all | Should -Contain ('# alphaRule: ' + $imported.AlphaRule + ': ' + $imported.AlphaReason)
         $all | Should -Contain ('# relaxation: ' + $imported.Distribution.Axis1 + '; ' + $imported.Distribution.Axis2)
-        $all | Should -Contain '# version: NmrInversion 0.1.0'
+        $all | Should -Contain ('# version: NmrInversion ' + (Import-PowerShellDataFile (Join-Path $root 'NmrInversion.psd1')).ModuleVersion)
+        ($all | Where-Object { $_ -like '# provenance: *' }) | Should -Match 'Format=GeoSpec'
         $rows = @(Get-Content $csv | Where-Object { $_ -notlike '#*' })
         $rows.Count | Should -Be (1 + $imported.Distribution.Axis1.Count) -Because 'a header row and one row per T2 after the comments'
     }

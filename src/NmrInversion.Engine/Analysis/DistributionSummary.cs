@@ -158,6 +158,18 @@ public sealed record DistributionSummary
         _ => null,
     };
 
+    /// <summary>How a result's hyperparameters were chosen, in words ("" for the network's own map).</summary>
+    public static string RuleOf(InversionResult result) => result switch
+    {
+        TikhonovResult t => $"{t.AlphaRule}: {t.AlphaReason}",
+        MtgvResult m => $"alpha {(m.AlphaCurves.Count > 0 ? "by GCV" : "fixed")}, beta {(m.SearchCurve.Criterion == "Fixed" ? "fixed" : "by the BRD-style search")}",
+        UnetResult { DataConsistencyAlpha: not null } => "data-consistency alpha by GCV",
+        _ => "",
+    };
+
+    /// <summary>The module's version, as exports state it.</summary>
+    public static string ModuleVersion => typeof(DistributionSummary).Assembly.GetName().Version?.ToString(3) ?? "";
+
     /// <summary>MTGV's beta; null for the other methods.</summary>
     public static double? BetaOf(InversionResult result) => result is MtgvResult m ? m.Beta : null;
 

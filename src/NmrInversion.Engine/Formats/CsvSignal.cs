@@ -208,21 +208,14 @@ public static class CsvSignal
         writer.WriteLine($"# noiseLevel: {N(result.NoiseLevel)}");
         writer.WriteLine($"# amplitude: {N(result.Amplitude)}");
         writer.WriteLine($"# warnings: {string.Join(";", result.Warnings.Select(w => w.Id))}");
-        writer.WriteLine($"# alphaRule: {Clean(AlphaRuleOf(result))}");
+        writer.WriteLine($"# alphaRule: {Clean(Analysis.DistributionSummary.RuleOf(result))}");
         writer.WriteLine($"# noiseSource: {Clean(result.Signal.Provenance.GetValueOrDefault("NoiseSource", result.Signal.NoiseSigma is null ? "" : "stated"))}");
         writer.WriteLine($"# acquisition: {result.Signal.Axis1}; {result.Signal.Axis2}");
         writer.WriteLine($"# relaxation: {result.Distribution.Axis1}; {result.Distribution.Axis2}");
-        writer.WriteLine($"# version: NmrInversion {typeof(CsvSignal).Assembly.GetName().Version?.ToString(3)}");
+        writer.WriteLine($"# provenance: {Clean(string.Join("; ", result.Signal.Provenance.Select(kv => $"{kv.Key}={kv.Value}")))}");
+        writer.WriteLine($"# version: NmrInversion {Analysis.DistributionSummary.ModuleVersion}");
         Write(writer, result.Distribution);
     }
-
-    /// <summary>How the result's hyperparameters were chosen, in words.</summary>
-    private static string AlphaRuleOf(InversionResult result) => result switch
-    {
-        TikhonovResult t => $"{t.AlphaRule}: {t.AlphaReason}",
-        MtgvResult m => $"alpha {(m.AlphaCurves.Count > 0 ? "by GCV" : "fixed")}, beta {(m.SearchCurve.Criterion == "Fixed" ? "fixed" : "by the BRD-style search")}",
-        _ => "",
-    };
 
     /// <summary>Writes a distribution: spreadsheet layout for 2D (corner "T1\T2"), two columns for 1D. Axes in s or m^2/s.</summary>
     public static void Write(TextWriter writer, Distribution2D distribution)

@@ -46,7 +46,8 @@ public static class SignalJson
 
     /// <summary>
     /// Writes an inversion result's distribution with a "result" object beside it: the sample's name, source file,
-    /// experiment, method, alpha and beta, misfit, noise level, amplitude, seconds and warnings (id and message). Reads
+    /// experiment, method, alpha and beta and the rule that chose them, misfit, noise level, amplitude, seconds, the
+    /// module version, the acquisition axes, the signal's provenance and warnings (id and message). Reads
     /// back as a distribution (<see cref="ReadDistribution(string)"/>); non-finite numbers are written as null.
     /// </summary>
     public static void Write(Stream stream, InversionResult result)
@@ -118,6 +119,13 @@ public static class SignalJson
         WriteNullable(w, "noiseLevel", r.NoiseLevel);
         WriteNullable(w, "amplitude", r.Amplitude);
         WriteNullable(w, "seconds", r.Seconds);
+        w.WriteString("rule", DistributionSummary.RuleOf(r));
+        w.WriteString("moduleVersion", DistributionSummary.ModuleVersion);
+        WriteAxis(w, "acquisitionAxis1", r.Signal.Axis1);
+        WriteAxis(w, "acquisitionAxis2", r.Signal.Axis2);
+        w.WriteStartObject("provenance");
+        foreach (var (key, value) in r.Signal.Provenance) w.WriteString(key, value);
+        w.WriteEndObject();
         w.WriteStartArray("warnings");
         foreach (var warning in r.Warnings)
         {
