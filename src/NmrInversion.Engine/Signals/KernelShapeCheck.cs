@@ -88,21 +88,11 @@ public static class KernelShapeCheck
         return null;
     }
 
-    /// <summary>The noise of a profile from the robust spread of its point-to-point differences: 1.4826 MAD / sqrt 2.</summary>
+    /// <summary>The noise of a profile from the robust spread of its point-to-point differences (<see cref="NoiseEstimation.FromDifferences"/>).</summary>
     private static double DifferenceNoise(double[] p)
     {
         var d = new double[p.Length - 1];
         for (int i = 0; i < d.Length; i++) d[i] = p[i + 1] - p[i];
-        double median = Median(d);
-        for (int i = 0; i < d.Length; i++) d[i] = Math.Abs(d[i] - median);
-        return 1.4826 * Median(d) / Math.Sqrt(2);
-    }
-
-    private static double Median(double[] x)
-    {
-        var s = (double[])x.Clone();
-        Array.Sort(s);
-        int m = s.Length / 2;
-        return s.Length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+        return NoiseEstimation.FromDifferences(d);
     }
 }

@@ -29,8 +29,18 @@ public static class NoiseEstimation
         {
             for (int i = 1; i < n1; i++) d.Add(imaginary[i, 0] - imaginary[i - 1, 0]);
         }
-        if (d.Count < 2) return double.NaN;
-        return 1.482602218505602 * MedianAbsoluteDeviation(d) / Math.Sqrt(2.0);
+        return FromDifferences(d);
+    }
+
+    /// <summary>
+    /// Robust sigma from successive differences d of a noisy series: 1.4826 MAD(d) / sqrt(2) (a difference of two
+    /// independent noise values has variance 2 sigma^2, and the MAD ignores the slowly varying signal's few large
+    /// differences). NaN for fewer than two differences.
+    /// </summary>
+    public static double FromDifferences(IReadOnlyList<double> differences)
+    {
+        if (differences.Count < 2) return double.NaN;
+        return 1.482602218505602 * MedianAbsoluteDeviation(differences) / Math.Sqrt(2.0);
     }
 
     /// <summary>The <see cref="CompressedProblem.NoiseEstimate"/> of a signal, or NaN when fewer than <paramref name="minimumDegreesOfFreedom"/> coefficients are noise-only.</summary>
