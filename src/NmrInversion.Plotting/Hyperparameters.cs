@@ -16,7 +16,7 @@ public sealed record Hyperparameters(double? Alpha, string? AlphaChosenBy, doubl
         return result switch
         {
             TikhonovResult t => new(t.Alpha, ChosenBy(t.SearchCurve.Criterion), null, null, null),
-            MtgvResult m => new(m.Alpha, m.AlphaCurves.Count > 0 ? "GCV" : "fixed", m.Beta, ChosenBy(m.SearchCurve.Criterion), null),
+            MtgvResult m => new(m.Alpha, ChosenBy(m.AlphaChosenBy), m.Beta, ChosenBy(m.BetaChosenBy), null),
             UnetResult u => new(u.DataConsistencyAlpha, u.DataConsistencyAlpha is null ? null : "data consistency", null, null, u.ModelName),
             _ => new(null, null, null, null, null),
         };

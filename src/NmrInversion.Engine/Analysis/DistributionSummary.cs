@@ -162,7 +162,7 @@ public sealed record DistributionSummary
     public static string RuleOf(InversionResult result) => result switch
     {
         TikhonovResult t => $"{t.AlphaRule}: {t.AlphaReason}",
-        MtgvResult m => $"alpha {(m.AlphaCurves.Count > 0 ? "by GCV" : "fixed")}, beta {(m.SearchCurve.Criterion == "Fixed" ? "fixed" : "by the BRD-style search")}",
+        MtgvResult m => $"alpha {(m.AlphaChosenBy == "Fixed" ? "fixed" : "by GCV")}, beta {(m.BetaChosenBy == "Fixed" ? "fixed" : "by the BRD-style search")}",
         UnetResult { DataConsistencyAlpha: not null } => "data-consistency alpha by GCV",
         _ => "",
     };

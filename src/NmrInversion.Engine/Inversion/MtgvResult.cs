@@ -36,6 +36,12 @@ public sealed class MtgvResult : InversionResult
     /// <summary>The GCV trajectory of alpha at each visited beta (empty when alpha was fixed).</summary>
     public IReadOnlyList<SearchCurve> AlphaCurves { get; }
 
+    /// <summary>How alpha was chosen: "GCV" (the search walked a GCV curve at each beta) or "Fixed" (given with -Alpha).</summary>
+    public string AlphaChosenBy => AlphaCurves.Count > 0 ? "GCV" : "Fixed";
+
+    /// <summary>How beta was chosen: the beta curve's criterion, "BRD" (the BRD-style search) or "Fixed" (given with -Beta).</summary>
+    public string BetaChosenBy => SearchCurve.Criterion;
+
     /// <summary>Primal-dual iterations over the whole search.</summary>
     public int Iterations { get; }
 
