@@ -31,8 +31,8 @@ public sealed record ReportEntry(InversionResult Result, Hyperparameters Setting
     /// <summary>The misfit with two decimals ("1.48"), "n/a" without a noise level.</summary>
     public string MisfitText => double.IsNaN(Result.Misfit) ? "n/a" : Result.Misfit.ToString("0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>True when the residual is far above the noise (<see cref="BatchReport.MisfitFlag"/>).</summary>
-    public bool MisfitIsHigh => Result.Misfit > BatchReport.MisfitFlag;
+    /// <summary>True when the result warns that its residual is far above the noise (HighMisfit, at the bound its method warns at).</summary>
+    public bool MisfitIsHigh => Result.HasWarning("HighMisfit");
 
     /// <summary>One line per peak: "T1 208 ms, T2 21.5 ms: 62 %".</summary>
     public IReadOnlyList<string> PeakTexts => Peaks.Select(p =>
@@ -54,9 +54,6 @@ public sealed record ReportSample(string Name, string Anchor, IReadOnlyList<Repo
 /// </summary>
 public sealed class BatchReport
 {
-    /// <summary>Misfit above which the report marks a result (the bound the inversion cmdlets warn at).</summary>
-    public const double MisfitFlag = 3;
-
     private BatchReport(string title, IReadOnlyList<ReportSample> samples)
     {
         Title = title;
