@@ -135,17 +135,13 @@ public sealed class ImportNmrSignalCommand : NmrCmdlet
                 NoiseSigma = NoiseSigma,
             };
             var signal = SignalImport.Read(path, options);
+            string incomplete = "";
             if (InversionEfficiency is { } kappa) signal = WithInversionEfficiency(signal, kappa, "parameter");
-            else if (EstimateInversionEfficiency)
+            else if (EstimateInversionEfficiency || Engine.Inversion.InversionEfficiencyFit.AppearsIncomplete(signal, out incomplete))
             {
                 var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
-                signal = WithInversionEfficiency(signal, estimate.Kappa, estimate.Describe());
-            }
-            else if (Engine.Inversion.InversionEfficiencyFit.AppearsIncomplete(signal, out string incomplete))
-            {
-                var estimate = Engine.Inversion.InversionEfficiencyFit.Estimate(signal, cancellation: _cancel.Token);
-                signal = WithInversionEfficiency(signal, estimate.Kappa,
-                    $"estimated because {incomplete} (a flat start above -M0: an incomplete inversion; -InversionEfficiency 1 keeps a perfect one): {estimate.Describe()}");
+                signal = WithInversionEfficiency(signal, estimate.Kappa, EstimateInversionEfficiency ? estimate.Describe()
+                    : $"estimated because {incomplete} (a flat start above -M0: an incomplete inversion; -InversionEfficiency 1 keeps a perfect one): {estimate.Describe()}");
             }
             if (signal.Kernels.InversionEfficiency != 1.0) WriteVerbose($"Inversion efficiency {signal.Provenance["InversionEfficiency"]}: {signal.Provenance["InversionEfficiencySource"]}.");
             WriteVerbose($"{path}: {signal.Provenance.GetValueOrDefault("Format")} {signal.Experiment} {signal.Size}; {signal.Axis1}{(signal.Dimensions == 2 ? "; " + signal.Axis2 : "")}.");
