@@ -5,6 +5,7 @@
 BeforeAll {
     $root = Split-Path (Split-Path $PSScriptRoot)
     Import-Module (Join-Path $root 'NmrInversion.psd1') -Force
+    . (Join-Path $PSScriptRoot 'HeadlessBrowser.ps1')
     $data = Join-Path $root 'tests/data/nmrinversions-jl'
     $day = Join-Path $TestDrive 'day'
     New-Item -ItemType Directory -Path $day -Force | Out-Null
@@ -87,7 +88,7 @@ Describe 'A day of measurements' {
     }
 
     It "writes the day's report, and a headless browser finds every sample, every row and every image in it" {
-        $chromium = Get-Command chromium, chromium-browser, google-chrome -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        $chromium = Get-Chromium
         if (-not $chromium) {
             Set-ItResult -Skipped -Because 'no chromium on this machine (CI installs it: apt-get install chromium)'
             return
@@ -106,11 +107,7 @@ window.addEventListener('load', function () {
 });
 </script>
 '@
-        $probe = Join-Path $TestDrive 'day-probe.html'
-        Set-Content -Path $probe -Value ((Get-Content $report -Raw) -replace '</body>', "$check</body>") -Encoding utf8NoBOM
-        $chromeArgs = @('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', "--user-data-dir=$(Join-Path $TestDrive 'day-profile')",
-            '--virtual-time-budget=20000', '--dump-dom', [Uri]::new($probe).AbsoluteUri)
-        $dom = (& $chromium.Source @chromeArgs 2>$null) -join "`n"
+        $dom = Get-CheckedDom $chromium (Get-Content $report -Raw) $check $TestDrive 'day-probe' -TimeBudget 20000
         $m = [regex]::Match($dom, '<pre id="day-check">images (\d+) decoded (\d+) rows (\d+) samples ([^<]*)</pre>')
         $m.Success | Should -BeTrue -Because "the check wrote its result into the DOM (got $($dom.Length) characters)"
         [int]$m.Groups[1].Value | Should -Be 40 -Because 'a map and a fit figure for each of 20 results'

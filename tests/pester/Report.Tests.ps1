@@ -1,5 +1,6 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/../../NmrInversion.psd1" -Force
+    . (Join-Path $PSScriptRoot 'HeadlessBrowser.ps1')
     function Get-ErrorRecord([scriptblock] $Script) {
         try { & $Script; return $null } catch { return $_ }
     }
@@ -80,7 +81,7 @@ Describe 'Export-NmrReport' {
 
 Describe 'Export-NmrReport in a headless browser' {
     BeforeAll {
-        $script:chromium = Get-Command chromium, chromium-browser, google-chrome -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        $script:chromium = Get-Chromium
     }
 
     It 'renders the overview, one section per sample and images that all decode' {
@@ -88,7 +89,6 @@ Describe 'Export-NmrReport in a headless browser' {
             Set-ItResult -Skipped -Because 'no chromium on this machine (CI installs it: apt-get install chromium); the browser check of the report is skipped'
             return
         }
-        # ([Uri]'/path' casts to an empty relative URI in PowerShell; Uri's constructor makes the file:// URI.)
         # A copy of the report with a check that runs after load and writes its result into the DOM.
         $check = @'
 <script>
@@ -104,12 +104,7 @@ window.addEventListener('load', function () {
 });
 </script>
 '@
-        $probe = Join-Path $TestDrive 'probe.html'
-        Set-Content -Path $probe -Value ($html -replace '</body>', "$check</body>") -Encoding utf8NoBOM
-        $userData = Join-Path $TestDrive 'chromium-profile'
-        $chromeArgs = @('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', "--user-data-dir=$userData",
-            '--virtual-time-budget=10000', '--dump-dom', [Uri]::new($probe).AbsoluteUri)
-        $dom = (& $chromium.Source @chromeArgs 2>$null) -join "`n"
+        $dom = Get-CheckedDom $chromium $html $check $TestDrive 'probe'
         $m = [regex]::Match($dom, '<pre id="image-check">images (\d+) decoded (\d+) widths ([\d,]+) sections (\d+) overview-rows (\d+)</pre>')
         $m.Success | Should -BeTrue -Because "the check script wrote its result into the DOM (got $($dom.Length) characters)"
         [int]$m.Groups[1].Value | Should -Be 8
