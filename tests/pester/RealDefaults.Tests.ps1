@@ -206,7 +206,9 @@ Describe 'The network on a measured signal keeps its own grid and says so' {
         $r.Distribution.Axis1.Minimum | Should -Be 1e-3
         $w = @($r.Warnings | Where-Object Id -eq 'NetworkRange')
         $w.Count | Should -BeGreaterThan 0
-        $w[0].Message | Should -Match '0\.0001 to 15 s'
+        $w.Count | Should -Be 1
+        $w[0].Message | Should -Match 'T1 from 0\.0001 to 15 s \(the network: 0\.001 to 10 s\)'
+        $w[0].Message | Should -Match 'T2 from 1E-05 to 0\.512 s \(the network: 0\.0001 to 1 s\)'
     }
 
     It 'a signal that asks for a grid the network cannot honour is refused with RelaxationGridNotHonoured' {

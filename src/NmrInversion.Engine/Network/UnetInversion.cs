@@ -255,12 +255,17 @@ public static class UnetInversion
         if (signal.Truth is not null) return;
         var (r1, r2) = ResolvableRange.For(signal.Kernels, signal.Axis1, signal.Axis2);
         var map = result.Distribution;
+        // A result keeps one warning per id: both axes, where both reach past the network's, are said in one NetworkRange.
+        var ranges = new List<string>();
         foreach (var (resolvable, network) in new[] { (r1, map.Axis1), (r2, map.Axis2) })
         {
             if (resolvable.Minimum * 2 < network.Minimum || resolvable.Maximum > 2 * network.Maximum)
-                result.AddWarning(new NmrWarning("NetworkRange", string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"This acquisition resolves {resolvable.Name} from {resolvable.Minimum:G3} to {resolvable.Maximum:G3} {resolvable.Unit}, but the network reconstructs on {network.Minimum:G3} to {network.Maximum:G3} {network.Unit}: mass outside its range cannot appear in its map. Compare with Invoke-NmrTikhonov, which inverts onto the acquisition's range.")));
+                ranges.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{resolvable.Name} from {resolvable.Minimum:G3} to {resolvable.Maximum:G3} {resolvable.Unit} (the network: {network.Minimum:G3} to {network.Maximum:G3} {network.Unit})"));
         }
+        if (ranges.Count > 0)
+            result.AddWarning(new NmrWarning("NetworkRange",
+                $"This acquisition resolves {string.Join(" and ", ranges)}: mass outside the network's range cannot appear in its map. Compare with Invoke-NmrTikhonov, which inverts onto the acquisition's range."));
     }
 
     /// <summary>Runs <paramref name="body"/> for every signal of a batch in parallel; the first failure is rethrown as itself, not as an AggregateException.</summary>
